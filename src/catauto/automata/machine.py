@@ -1,0 +1,550 @@
+"""DFA, Moore and Mealy machines as compact, integer-indexed, immutable tables.
+
+A machine with ``n`` states over ``k`` inputs is a coalgebra of ``MooreF(I, O)`` or
+``MealyF(I, O)`` stored like AutomataLib's compact machines:
+
+- ``delta``: ``int32[n, k]``, the next state, ``-1`` where a partial machine is undefined;
+- ``output``: ``int32[n]`` (Moore, DFA) or ``int32[n, k]`` (Mealy; ``-1`` where undefined),
+  indices into ``outputs``;
+- ``initial``: the initial state; ``inputs`` / ``outputs``: tuples of hashable symbols.
+
+A DFA is the Moore machine whose outputs are ``(False, True)``.
+
+>>> m = DFA([[1, 0], [0, 1]], accepting=[True, False], inputs="ab")
+>>> m.accepts("aa"), m.accepts("a")
+(True, False)
+>>> m.run_batch(["aa", "a", ""]).tolist()
+[0, 1, 0]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import Any, ClassVar
+
+import numpy as np
+
+from catauto.errors import CatautoError
+
+
+class MachineError(CatautoError):
+    """A machine's tables, alphabets or a word given to it are malformed."""
+
+
+def _frozen(a: np.ndarray) -> np.ndarray:
+    a = np.ascontiguousarray(a, dtype=np.int32)
+    a.flags.writeable = False
+    return a
+
+
+def _alphabet(symbols: Iterable[Hashable] | None, size: int, what: str) -> tuple:
+    if symbols is None:
+        return tuple(range(size))
+    symbols = tuple(symbols)
+    if len(symbols) != size:
+        raise MachineError(f"{what} alphabet has {len(symbols)} symbols, the table needs {size}")
+    if len(set(symbols)) != len(symbols):
+        seen: set = set()
+        dup = next(s for s in symbols if s in seen or seen.add(s))
+        raise MachineError(f"{what} alphabet repeats the symbol {dup!r}")
+    return symbols
+
+
+class Machine:
+    """The shared part of DFA, Moore and Mealy: tables, alphabets, encoding and runs."""
+
+    kind: ClassVar[str] = "machine"
+    __slots__ = ("delta", "output", "initial", "inputs", "outputs", "_in_index", "_out_index")
+
+    def __init__(
+        self,
+        delta: Any,
+        output: Any,
+        initial: int = 0,
+        inputs: Iterable[Hashable] | None = None,
+        outputs: Iterable[Hashable] | None = None,
+    ) -> None:
+        delta = np.asarray(delta)
+        if delta.ndim != 2 or delta.shape[0] == 0:
+            raise MachineError(f"delta must be a non-empty 2-d table, got shape {delta.shape}")
+        if delta.dtype.kind not in "iu":
+            raise MachineError(f"delta must hold integers, got dtype {delta.dtype}")
+        n, k = delta.shape
+        bad = np.argwhere((delta < -1) | (delta >= n))
+        if len(bad):
+            q, a = bad[0]
+            raise MachineError(
+                f"delta[{q}, {a}] = {delta[q, a]} is not a state (0..{n - 1}) nor -1 (undefined)"
+            )
+        if not 0 <= int(initial) < n:
+            raise MachineError(f"initial state {initial} is not a state (0..{n - 1})")
+        output = np.asarray(output)
+        if output.dtype == bool:
+            output = output.astype(np.int32)
+        if output.dtype.kind not in "iu":
+            raise MachineError(f"output must hold integer indices, got dtype {output.dtype}")
+        self.delta = _frozen(delta)
+        self.initial = int(initial)
+        self.inputs = _alphabet(inputs, k, "input")
+        n_out = int(output.max()) + 1 if output.size else 0
+        self.outputs = _alphabet(outputs, n_out, "output") if outputs is not None else None
+        if self.outputs is None:
+            self.outputs = tuple(range(n_out))
+        self.output = _frozen(output)
+        self._check_output()
+        self._in_index = {s: i for i, s in enumerate(self.inputs)}
+        self._out_index = {s: i for i, s in enumerate(self.outputs)}
+
+    # -- shape -------------------------------------------------------------------------
+    def _check_output(self) -> None:
+        raise NotImplementedError
+
+    @property
+    def n_states(self) -> int:
+        return self.delta.shape[0]
+
+    @property
+    def n_inputs(self) -> int:
+        return self.delta.shape[1]
+
+    @property
+    def n_outputs(self) -> int:
+        return len(self.outputs)
+
+    @property
+    def is_complete(self) -> bool:
+        """Whether every transition is defined."""
+        return bool((self.delta >= 0).all())
+
+    def input_index(self, symbol: Hashable) -> int:
+        try:
+            return self._in_index[symbol]
+        except (KeyError, TypeError):
+            raise MachineError(f"{symbol!r} is not an input symbol of this machine") from None
+
+    def output_index(self, symbol: Hashable) -> int:
+        try:
+            return self._out_index[symbol]
+        except (KeyError, TypeError):
+            raise MachineError(f"{symbol!r} is not an output symbol of this machine") from None
+
+    # -- encoding ----------------------------------------------------------------------
+    def encode(self, word: Iterable[Hashable]) -> np.ndarray:
+        """The word as ``int32[len]`` input indices; unknown symbols name their position."""
+        index = self._in_index
+        try:
+            return np.fromiter((index[s] for s in word), dtype=np.int32)
+        except (KeyError, TypeError):
+            word = list(word)
+            for pos, s in enumerate(word):
+                if s not in index:
+                    raise MachineError(
+                        f"symbol {s!r} at position {pos} of word {word!r} is not an input"
+                    ) from None
+            raise
+
+    def encode_batch(self, words: Iterable[Iterable[Hashable]]) -> tuple[np.ndarray, np.ndarray]:
+        """Words as a padded ``int32[B, T]`` array (padding 0) and ``int64[B]`` lengths."""
+        words = [w if isinstance(w, (list, tuple, str)) else list(w) for w in words]
+        lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        width = int(lengths.max()) if len(words) else 0
+        index = self._in_index
+        try:
+            flat = np.fromiter(
+                (index[s] for w in words for s in w), dtype=np.int32, count=int(lengths.sum())
+            )
+        except (KeyError, TypeError):
+            for w in words:
+                self.encode(w)
+            raise
+        padded = np.zeros((len(words), width), dtype=np.int32)
+        padded[np.arange(width) < lengths[:, None]] = flat
+        return padded, lengths
+
+    def _as_batch(self, words: Any, lengths: Any) -> tuple[np.ndarray, np.ndarray]:
+        if isinstance(words, np.ndarray) and words.dtype.kind in "iu":
+            words = np.atleast_2d(words)
+            lengths = (
+                np.full(len(words), words.shape[1], dtype=np.int64)
+                if lengths is None
+                else np.asarray(lengths, dtype=np.int64)
+            )
+            if lengths.shape != (len(words),) or (lengths > words.shape[1]).any():
+                raise MachineError("lengths must give one length per row, at most its width")
+            mask = np.arange(words.shape[1]) < lengths[:, None]
+            if ((words < 0) | (words >= self.n_inputs))[mask].any():
+                raise MachineError(f"encoded words hold indices outside 0..{self.n_inputs - 1}")
+            return words, lengths
+        return self.encode_batch(words)
+
+    # -- runs --------------------------------------------------------------------------
+    def step(self, state: int, symbol: Hashable) -> int:
+        """The successor of ``state`` on ``symbol`` (-1 where undefined)."""
+        return int(self.delta[state, self.input_index(symbol)])
+
+    def run(self, word: Iterable[Hashable], state: int | None = None) -> int:
+        """The state reached from ``state`` (default: initial) on ``word``; -1 if undefined."""
+        q = self.initial if state is None else state
+        delta = self.delta
+        for a in self.encode(word):
+            q = delta[q, a]
+            if q < 0:
+                return -1
+        return int(q)
+
+    def _total_delta(self) -> np.ndarray:
+        """delta with an extra absorbing row ``n`` standing for "undefined"."""
+        n = self.n_states
+        total = np.vstack([np.where(self.delta < 0, n, self.delta), np.full(self.n_inputs, n)])
+        return total.astype(np.int32)
+
+    def states_batch(self, words: Any, lengths: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        """All states visited: ``int32[B, T+1]`` (column 0 is the initial state) and lengths.
+
+        Entries past a word's end repeat its last state; -1 marks an undefined run.
+        """
+        W, lengths = self._as_batch(words, lengths)
+        total = self._total_delta()
+        B, T = W.shape
+        Q = np.empty((B, T + 1), dtype=np.int32)
+        Q[:, 0] = self.initial
+        for t in range(T):
+            live = lengths > t
+            Q[:, t + 1] = np.where(live, total[Q[:, t], W[:, t]], Q[:, t])
+        Q[Q == self.n_states] = -1
+        return Q, lengths
+
+    def run_batch(self, words: Any, lengths: Any = None) -> np.ndarray:
+        """Final states ``int32[B]`` of many words at numpy speed (-1 where undefined).
+
+        ``words`` is a list of symbol sequences, or an ``int[B, T]`` array of input
+        indices with optional ``lengths`` (default: every row is a whole word).
+        """
+        W, lengths = self._as_batch(words, lengths)
+        total = self._total_delta()
+        order = np.argsort(-lengths, kind="stable")
+        W, sorted_len = W[order], lengths[order]
+        q = np.full(len(W), self.initial, dtype=np.int32)
+        # Rows sorted by decreasing length: at step t the live words are a prefix.
+        live_counts = np.searchsorted(-sorted_len, -np.arange(W.shape[1]), side="left")
+        for t, live in enumerate(live_counts):
+            if live == 0:
+                break
+            q[:live] = total[q[:live], W[:live, t]]
+        out = np.empty_like(q)
+        out[order] = q
+        out[out == self.n_states] = -1
+        return out
+
+    # -- values ------------------------------------------------------------------------
+    def _key(self) -> tuple:
+        return (
+            self.kind,
+            self.initial,
+            self.inputs,
+            self.outputs,
+            self.delta.shape,
+            self.delta.tobytes(),
+            self.output.tobytes(),
+        )
+
+    def __eq__(self, other: object) -> bool:
+        """Identical tables and alphabets (use ``equivalent`` for equal behaviour)."""
+        return type(other) is type(self) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__}: {self.n_states} states, {self.n_inputs} inputs"
+            f", {self.n_outputs} outputs>"
+        )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if hasattr(self, "_out_index"):
+            raise AttributeError(f"{type(self).__name__} is immutable")
+        object.__setattr__(self, name, value)
+
+
+class Moore(Machine):
+    """A Moore machine: one output per state, ``transduce`` gives one per prefix.
+
+    >>> m = Moore([[1], [0]], output=[0, 1], inputs=["t"], outputs=["off", "on"])
+    >>> m.transduce(["t", "t"])
+    ['off', 'on', 'off']
+    """
+
+    kind: ClassVar[str] = "moore"
+    __slots__ = ()
+
+    def _check_output(self) -> None:
+        if self.output.shape != (self.n_states,):
+            raise MachineError(
+                f"a Moore output table has shape ({self.n_states},), got {self.output.shape}"
+            )
+        bad = np.flatnonzero((self.output < 0) | (self.output >= self.n_outputs))
+        if len(bad):
+            q = bad[0]
+            raise MachineError(f"output[{q}] = {self.output[q]} is not an output index")
+
+    def output_of(self, state: int) -> Hashable:
+        return self.outputs[self.output[state]]
+
+    def transduce(self, word: Iterable[Hashable]) -> list:
+        """Outputs of every prefix of ``word``, the empty prefix first (``len(word) + 1``)."""
+        q = self.initial
+        out = [self.outputs[self.output[q]]]
+        for pos, a in enumerate(self.encode(word)):
+            if self.delta[q, a] < 0:
+                raise MachineError(
+                    f"no transition from state {q} on {self.inputs[a]!r} at position {pos}"
+                )
+            q = self.delta[q, a]
+            out.append(self.outputs[self.output[q]])
+        return out
+
+    def transduce_batch(self, words: Any, lengths: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        """Output indices ``int32[B, T+1]`` per prefix (-1 past an undefined step), lengths."""
+        Q, lengths = self.states_batch(words, lengths)
+        return np.where(Q >= 0, self.output[Q], -1).astype(np.int32), lengths
+
+    @classmethod
+    def from_transitions(
+        cls,
+        transitions: Iterable[tuple[Hashable, Hashable, Hashable]],
+        outputs: Mapping[Hashable, Hashable],
+        initial: Hashable,
+        inputs: Sequence[Hashable] | None = None,
+        output_alphabet: Sequence[Hashable] | None = None,
+    ) -> Moore:
+        """From ``(source, input, target)`` triples and ``{state: output}`` (states: any names)."""
+        transitions = list(transitions)
+        states = _StateNames(initial, outputs)
+        for src, _, dst in transitions:
+            states.add(src), states.add(dst)
+        ins = _symbols(inputs, (a for _, a, _ in transitions))
+        outs = _symbols(output_alphabet, outputs.values())
+        delta = _fill_delta(states, ins, ((s, a, d) for s, a, d in transitions))
+        missing = [s for s in states.names if s not in outputs]
+        if missing:
+            raise MachineError(f"state {missing[0]!r} has no output")
+        out_index = {o: i for i, o in enumerate(outs)}
+        output = [out_index[outputs[s]] for s in states.names]
+        return cls(delta, output, 0, ins, outs)
+
+    @classmethod
+    def from_dict(
+        cls,
+        transitions: Mapping[Hashable, Mapping[Hashable, Hashable]],
+        outputs: Mapping[Hashable, Hashable],
+        initial: Hashable,
+        **alphabets: Any,
+    ) -> Moore:
+        """From ``{state: {input: target}}`` and ``{state: output}``."""
+        triples = [(s, a, d) for s, row in transitions.items() for a, d in row.items()]
+        return cls.from_transitions(triples, outputs, initial, **alphabets)
+
+
+class DFA(Moore):
+    """A deterministic finite automaton: a Moore machine with outputs ``(False, True)``.
+
+    ``accepting`` is ``bool[n]``. A partial DFA rejects a word that leaves its table.
+
+    >>> even_a = DFA.from_dict({0: {"a": 1, "b": 0}, 1: {"a": 0, "b": 1}}, accepting={0}, initial=0)
+    >>> [even_a.accepts(w) for w in ["", "ab", "aba"]]
+    [True, False, True]
+    """
+
+    kind: ClassVar[str] = "dfa"
+    __slots__ = ()
+
+    def __init__(
+        self,
+        delta: Any,
+        accepting: Any,
+        initial: int = 0,
+        inputs: Iterable[Hashable] | None = None,
+        outputs: Any = None,
+    ) -> None:
+        accepting = np.asarray(accepting)
+        if accepting.dtype != bool:
+            if accepting.dtype.kind not in "iu" or not np.isin(accepting, (0, 1)).all():
+                raise MachineError("accepting must be a boolean array, one entry per state")
+            accepting = accepting.astype(bool)
+        super().__init__(delta, accepting.astype(np.int32), initial, inputs, (False, True))
+
+    @property
+    def accepting(self) -> np.ndarray:
+        """``bool[n]``: which states accept."""
+        return self.output.astype(bool)
+
+    def accepts(self, word: Iterable[Hashable]) -> bool:
+        q = self.run(word)
+        return bool(q >= 0 and self.output[q])
+
+    def accepts_batch(self, words: Any, lengths: Any = None) -> np.ndarray:
+        """``bool[B]``: acceptance of many words (see ``run_batch``)."""
+        q = self.run_batch(words, lengths)
+        return (q >= 0) & (self.output[np.maximum(q, 0)] == 1)
+
+    @classmethod
+    def from_transitions(  # type: ignore[override]
+        cls,
+        transitions: Iterable[tuple[Hashable, Hashable, Hashable]],
+        accepting: Iterable[Hashable],
+        initial: Hashable,
+        inputs: Sequence[Hashable] | None = None,
+        states: Iterable[Hashable] = (),
+    ) -> DFA:
+        """From ``(source, input, target)`` triples and the set of accepting state names.
+
+        ``states`` names states that have no transitions at all (they exist all the same).
+        """
+        transitions = list(transitions)
+        states = _StateNames(initial, states)
+        accepting = set(accepting)
+        for src, _, dst in transitions:
+            states.add(src), states.add(dst)
+        for s in accepting:
+            states.add(s)
+        ins = _symbols(inputs, (a for _, a, _ in transitions))
+        delta = _fill_delta(states, ins, transitions)
+        return cls(delta, [s in accepting for s in states.names], 0, ins)
+
+    @classmethod
+    def from_dict(  # type: ignore[override]
+        cls,
+        transitions: Mapping[Hashable, Mapping[Hashable, Hashable]],
+        accepting: Iterable[Hashable],
+        initial: Hashable,
+        inputs: Sequence[Hashable] | None = None,
+    ) -> DFA:
+        """From ``{state: {input: target}}`` and the accepting state names."""
+        triples = [(s, a, d) for s, row in transitions.items() for a, d in row.items()]
+        return cls.from_transitions(triples, accepting, initial, inputs, states=transitions)
+
+
+class Mealy(Machine):
+    """A Mealy machine: one output per transition.
+
+    >>> m = Mealy([[0, 1], [1, 0]], output=[[0, 1], [1, 0]], inputs="ab", outputs="xy")
+    >>> m.transduce("abab")
+    ['x', 'y', 'y', 'x']
+    """
+
+    kind: ClassVar[str] = "mealy"
+    __slots__ = ()
+
+    def _check_output(self) -> None:
+        if self.output.shape != self.delta.shape:
+            raise MachineError(
+                f"a Mealy output table has delta's shape {self.delta.shape},"
+                f" got {self.output.shape}"
+            )
+        defined = self.delta >= 0
+        bad = np.argwhere(defined & ((self.output < 0) | (self.output >= self.n_outputs)))
+        if len(bad):
+            q, a = bad[0]
+            raise MachineError(
+                f"output[{q}, {a}] = {self.output[q, a]} is not an output index"
+                f" for the defined transition on {self.inputs[a]!r}"
+            )
+
+    def transduce(self, word: Iterable[Hashable]) -> list:
+        """One output per input symbol."""
+        q = self.initial
+        out = []
+        for pos, a in enumerate(self.encode(word)):
+            if self.delta[q, a] < 0:
+                raise MachineError(
+                    f"no transition from state {q} on {self.inputs[a]!r} at position {pos}"
+                )
+            out.append(self.outputs[self.output[q, a]])
+            q = self.delta[q, a]
+        return out
+
+    def transduce_batch(self, words: Any, lengths: Any = None) -> tuple[np.ndarray, np.ndarray]:
+        """Output indices ``int32[B, T]`` (-1 past an undefined step or a word's end), lengths."""
+        W, lengths = self._as_batch(words, lengths)
+        Q, _ = self.states_batch(W, lengths)
+        Q = Q[:, :-1]
+        out = np.where(Q >= 0, self.output[np.maximum(Q, 0), W], -1)
+        out[np.arange(W.shape[1]) >= lengths[:, None]] = -1
+        return out.astype(np.int32), lengths
+
+    @classmethod
+    def from_transitions(
+        cls,
+        transitions: Iterable[tuple[Hashable, Hashable, Hashable, Hashable]],
+        initial: Hashable,
+        inputs: Sequence[Hashable] | None = None,
+        outputs: Sequence[Hashable] | None = None,
+        states: Iterable[Hashable] = (),
+    ) -> Mealy:
+        """From ``(source, input, output, target)`` quadruples (states: any names)."""
+        transitions = list(transitions)
+        states = _StateNames(initial, states)
+        for src, _, _, dst in transitions:
+            states.add(src), states.add(dst)
+        ins = _symbols(inputs, (a for _, a, _, _ in transitions))
+        outs = _symbols(outputs, (o for _, _, o, _ in transitions))
+        delta = _fill_delta(states, ins, ((s, a, d) for s, a, _, d in transitions))
+        out_index = {o: i for i, o in enumerate(outs)}
+        output = np.full(delta.shape, -1, dtype=np.int32)
+        for src, a, o, _ in transitions:
+            if o not in out_index:
+                raise MachineError(f"output {o!r} of {src!r} --{a!r}--> is not in the outputs")
+            output[states.index[src], ins.index(a)] = out_index[o]
+        return cls(delta, output, 0, ins, outs)
+
+    @classmethod
+    def from_dict(
+        cls,
+        transitions: Mapping[Hashable, Mapping[Hashable, tuple[Hashable, Hashable]]],
+        initial: Hashable,
+        **alphabets: Any,
+    ) -> Mealy:
+        """From ``{state: {input: (output, target)}}``."""
+        quads = [(s, a, o, d) for s, row in transitions.items() for a, (o, d) in row.items()]
+        return cls.from_transitions(quads, initial, states=transitions, **alphabets)
+
+
+class _StateNames:
+    """Numbers arbitrary state names in order of appearance, the initial state first."""
+
+    def __init__(self, initial: Hashable, others: Iterable[Hashable] = ()) -> None:
+        self.names: list = [initial]
+        self.index: dict = {initial: 0}
+        for name in others:
+            self.add(name)
+
+    def add(self, name: Hashable) -> None:
+        if name not in self.index:
+            self.index[name] = len(self.names)
+            self.names.append(name)
+
+
+def _symbols(given: Sequence[Hashable] | None, seen: Iterable[Hashable]) -> tuple:
+    """The given alphabet, or the symbols seen, in order of first appearance."""
+    if given is not None:
+        return tuple(given)
+    return tuple(dict.fromkeys(seen))
+
+
+def _fill_delta(
+    states: _StateNames, inputs: tuple, triples: Iterable[tuple[Hashable, Hashable, Hashable]]
+) -> np.ndarray:
+    in_index = {a: i for i, a in enumerate(inputs)}
+    delta = np.full((len(states.names), len(inputs)), -1, dtype=np.int32)
+    for src, a, dst in triples:
+        if a not in in_index:
+            raise MachineError(f"input {a!r} of transition {src!r} -> {dst!r} is not an input")
+        q, i = states.index[src], in_index[a]
+        if delta[q, i] >= 0 and delta[q, i] != states.index[dst]:
+            raise MachineError(
+                f"state {src!r} has two transitions on {a!r}: to"
+                f" {states.names[delta[q, i]]!r} and to {dst!r} (not deterministic)"
+            )
+        delta[q, i] = states.index[dst]
+    return delta

@@ -1,0 +1,232 @@
+"""Para: the category of parametric maps, framework-neutral (plain Python / numpy).
+
+A 1-cell ``Para(init, apply)`` is a map ``X -> Y`` with a parameter ``p``:
+``init(key) -> p`` and ``apply(p, x) -> y``. Parameters are pytrees (tuples, dicts,
+arrays); the unit parameter is ``()``.
+
+Composition keeps parameters in *application order*: ``f >> g`` has parameter
+``(p_f, p_g)``. Gavranović et al. ("Categorical Deep Learning") write the composite's
+parameter as ``Q ⊗ P`` (g's first); catauto follows stax and DisCoPy instead. The laws
+hold *up to* the structural isomorphisms on parameters (``assoc``, ``unitor``...), which
+are exactly the reparametrisation 2-cells that make Para a bicategory.
+
+>>> double = Para.lift(lambda x: 2 * x)
+>>> shift = Para(init=lambda key: 1.0, apply=lambda p, x: x + p)
+>>> net = double >> shift
+>>> p = net.init(0)
+>>> p, net(p, 3.0)
+(((), 1.0), 7.0)
+
+Keys. ``init`` receives an opaque key; composites split it with :func:`split_key`, which
+dispatches on the key's type. ints (and numpy ``SeedSequence``/``Generator``) work out
+of the box and derive child keys deterministically; ``catauto.neural`` registers
+``jax.random.split`` for JAX keys with :func:`register_split`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from catauto.errors import CatautoError
+
+Key = Any
+Split = Callable[[Key, int], Sequence[Key]]
+
+
+def _split_int(key: int, n: int) -> list[int]:
+    return [int(s) for s in np.random.SeedSequence(int(key)).generate_state(n)]
+
+
+_SPLITTERS: list[tuple[type, Split]] = [
+    (int, _split_int),
+    (np.integer, _split_int),
+    (np.random.SeedSequence, lambda k, n: k.spawn(n)),
+    (np.random.Generator, lambda k, n: k.spawn(n)),
+]
+
+
+def register_split(key_type: type, split: Split) -> None:
+    """Teach :func:`split_key` to split keys of ``key_type`` (latest registration wins)."""
+    _SPLITTERS.insert(0, (key_type, split))
+
+
+def split_key(key: Key, n: int) -> Sequence[Key]:
+    """``n`` independent child keys of ``key``; deterministic for ints.
+
+    >>> split_key(0, 2) == split_key(0, 2), len(set(split_key(0, 3)))
+    (True, 3)
+    """
+    for key_type, split in _SPLITTERS:
+        if isinstance(key, key_type) and not isinstance(key, bool):
+            return split(key, n)
+    raise CatautoError(
+        f"cannot split key {key!r} of type {type(key).__name__}; "
+        "use an int seed or register_split(type, split)"
+    )
+
+
+# --- parameter maps: the comonoid (copy, delete) and the structural isomorphisms -------
+
+
+def copy(p: Any) -> tuple[Any, Any]:
+    """Δ: ``p -> (p, p)``. Counit: ``unitor((p, delete(p))) == p``; coassociative up to
+    ``assoc``; cocommutative: ``swap(copy(p)) == copy(p)``.
+
+    >>> p, ident = 3, (lambda q: q)
+    >>> unitor(tensor(ident, delete)(copy(p))) == p       # counit
+    True
+    >>> assoc(tensor(copy, ident)(copy(p))) == tensor(ident, copy)(copy(p))
+    True
+    >>> swap(copy(p)) == copy(p)
+    True
+    """
+    return (p, p)
+
+
+def delete(p: Any) -> tuple[()]:
+    """!: ``p -> ()``, the map to the unit parameter."""
+    return ()
+
+
+def tensor(r: Callable[[Any], Any], s: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``r ⊗ s`` on pairs: ``(p, q) -> (r(p), s(q))``."""
+    return lambda pq: (r(pq[0]), s(pq[1]))
+
+
+def assoc(pqr: Any) -> Any:
+    """``((p, q), r) -> (p, (q, r))``; inverse :func:`unassoc`."""
+    (p, q), r = pqr
+    return (p, (q, r))
+
+
+def unassoc(pqr: Any) -> Any:
+    """``(p, (q, r)) -> ((p, q), r)``."""
+    p, (q, r) = pqr
+    return ((p, q), r)
+
+
+def swap(pq: Any) -> Any:
+    """``(p, q) -> (q, p)``."""
+    return (pq[1], pq[0])
+
+
+def unitor(pu: Any) -> Any:
+    """``(p, ()) -> p`` (right unitor); :func:`lunitor` is ``((), p) -> p``."""
+    return pu[0]
+
+
+def lunitor(up: Any) -> Any:
+    """``((), p) -> p``."""
+    return up[1]
+
+
+# --- 2-cells and 1-cells ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reparam:
+    """A reparametrisation 2-cell ``r: Q -> P``: ``map(q) -> p``, with ``init`` for ``Q``.
+
+    Reparametrising is contravariant: ``f.reparam(r1).reparam(r2)`` equals
+    ``f.reparam(r1.after(r2))``, where ``r1.after(r2)`` is ``q -> r1(r2(q))`` (``r1 ∘ r2``).
+    """
+
+    init: Callable[[Key], Any]
+    map: Callable[[Any], Any]
+
+    def __call__(self, q: Any) -> Any:
+        return self.map(q)
+
+    def after(self, other: Reparam) -> Reparam:
+        """``self ∘ other``: first ``other`` (from its ``Q``), then ``self``."""
+        return Reparam(other.init, lambda q: self.map(other.map(q)))
+
+
+@dataclass(frozen=True)
+class Para:
+    """A parametric map ``X -> Y``: ``init(key) -> p``, ``apply(p, x) -> y``.
+
+    Laws (``≅`` means equal after the parameter isomorphism named on the right):
+
+    - ``(f >> g) >> h ≅ f >> (g >> h)`` via ``assoc``;
+    - ``Para.identity() >> f ≅ f ≅ f >> Para.identity()`` via ``lunitor`` / ``unitor``;
+    - ``(f @ g) >> (h @ k) ≅ (f >> h) @ (g >> k)`` via the shuffle
+      ``((pf, pg), (ph, pk)) -> ((pf, ph), (pg, pk))``;
+    - ``f.reparam(r1).reparam(r2) == f.reparam(r1.after(r2))``;
+    - ``f.tie() == f.reparam(Reparam(q_init, copy))``.
+
+    >>> f = Para(lambda k: 2.0, lambda p, x: p * x)
+    >>> tied = (f >> f).tie()                     # one weight used twice
+    >>> tied.init(0), tied(3.0, 1.0)
+    (2.0, 9.0)
+    >>> (f @ f)((2.0, 5.0), (1.0, 1.0))
+    (2.0, 5.0)
+    """
+
+    init: Callable[[Key], Any]
+    apply: Callable[[Any, Any], Any]
+
+    def __call__(self, params: Any, x: Any) -> Any:
+        return self.apply(params, x)
+
+    @staticmethod
+    def identity() -> Para:
+        """The identity ``X -> X`` with unit parameter ``()``."""
+        return Para(lambda key: (), lambda p, x: x)
+
+    @staticmethod
+    def lift(fn: Callable[[Any], Any]) -> Para:
+        """A plain function as a Para with unit parameter ``()``."""
+        return Para(lambda key: (), lambda p, x: fn(x))
+
+    embed = lift
+
+    @staticmethod
+    def discard() -> Para:
+        """``!``: the map ``X -> ()`` to the unit object, with unit parameter."""
+        return Para(lambda key: (), lambda p, x: ())
+
+    def __rshift__(self, other: Para | Callable[[Any], Any]) -> Para:
+        """``self >> other``: apply ``self`` then ``other``; parameter ``(p_self, p_other)``."""
+        g = _as_para(other)
+
+        def init(key: Key) -> tuple[Any, Any]:
+            k1, k2 = split_key(key, 2)
+            return (self.init(k1), g.init(k2))
+
+        return Para(init, lambda p, x: g.apply(p[1], self.apply(p[0], x)))
+
+    def __matmul__(self, other: Para | Callable[[Any], Any]) -> Para:
+        """``self @ other`` on pairs ``(x1, x2) -> (y1, y2)``; parameter ``(p_self, p_other)``."""
+        g = _as_para(other)
+
+        def init(key: Key) -> tuple[Any, Any]:
+            k1, k2 = split_key(key, 2)
+            return (self.init(k1), g.init(k2))
+
+        return Para(init, lambda p, x: (self.apply(p[0], x[0]), g.apply(p[1], x[1])))
+
+    def reparam(self, r: Reparam) -> Para:
+        """Precompose the parameter with the 2-cell ``r: Q -> P``; the result has parameter Q."""
+        if not isinstance(r, Reparam):
+            raise CatautoError(f"reparam expects a Reparam(init, map), got {type(r).__name__}")
+        return Para(r.init, lambda q, x: self.apply(r.map(q), x))
+
+    def tie(self) -> Para:
+        """Weight tying: for parameter ``(p, p)``, share one ``p`` through Δ (:func:`copy`).
+
+        The shared parameter is initialised like the first component of ``self.init``.
+        """
+        return self.reparam(Reparam(lambda key: self.init(key)[0], copy))
+
+
+def _as_para(f: Para | Callable[[Any], Any]) -> Para:
+    if isinstance(f, Para):
+        return f
+    if callable(f):
+        return Para.lift(f)
+    raise CatautoError(f"cannot compose a Para with {type(f).__name__} (not callable)")
