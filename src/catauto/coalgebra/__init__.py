@@ -1,0 +1,21 @@
+"""Coalgebras, unfolds and the final coalgebra of streams."""
+
+from catauto.coalgebra.core import Coalgebra, ana, hylo, refold, unfold
+from catauto.coalgebra.stream import Stream, iterate, streams, take, unfold_stream
+
+__all__ = [
+    "Coalgebra",
+    "ana",
+    "unfold",
+    "hylo",
+    "refold",
+    "Stream",
+    "unfold_stream",
+    "take",
+    "iterate",
+    "streams",
+]
+
+from catauto.coalgebra.refine import bfs_order, bisimilar, quotient, refine  # noqa: E402
+
+__all__ += ["refine", "bisimilar", "quotient", "bfs_order"]

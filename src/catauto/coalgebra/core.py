@@ -1,0 +1,44 @@
+"""Coalgebras ``state -> F(state)`` and their unfolds.
+
+A coalgebra of a polynomial functor observes a state one layer deep. Its unfold (the
+anamorphism) is the unique map into the final coalgebra; for a well-founded coalgebra
+the result is a finite term of the initial algebra, built by :func:`catauto.algebra.ana`:
+
+>>> from catauto.algebra import lists
+>>> from catauto.functor import Layer, ListF
+>>> digits = Coalgebra(ListF(), lambda n: Layer("nil") if n == 0 else Layer("cons", n % 10, (n // 10,)))
+>>> ana(digits, 1234, lists())
+(4, 3, 2, 1)
+
+Infinite behaviour (streams) lives in :mod:`catauto.coalgebra.stream`.
+"""  # noqa: E501
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from catauto.algebra import ana, hylo, refold, unfold
+from catauto.functor import Functor, Layer
+
+__all__ = ["Coalgebra", "ana", "unfold", "hylo", "refold"]
+
+
+@dataclass(frozen=True)
+class Coalgebra:
+    """An F-coalgebra: ``structure`` maps a state to a :class:`Layer` over states.
+
+    ``carrier`` is an optional description (documentation only). Coalgebras are callable.
+    """
+
+    functor: Functor
+    structure: Callable[[Any], Layer]
+    carrier: str | None = None
+
+    def __call__(self, state: Any) -> Layer:
+        return self.structure(state)
+
+    def observe(self, state: Any) -> Layer:
+        """``structure(state)``, checked against the functor."""
+        return self.functor.check(self.structure(state))
