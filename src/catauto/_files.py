@@ -1,0 +1,113 @@
+"""Reading and writing files the same way everywhere: errors name the file, writes are atomic.
+
+Every reader turns an unreadable file (missing, a directory, not UTF-8) into a
+``FormatError`` that names it, and every writer goes through ``atomic_write``: the data
+lands in a temporary file in the target's directory, which then replaces the target in
+one ``os.replace``, so a crash or an error never leaves a half-written file behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from catauto.errors import CatautoError
+
+PathLike = str | os.PathLike
+
+
+class FormatError(CatautoError):
+    """A file or text is malformed; the message starts with ``source:line:column:``.
+
+    >>> str(FormatError("expected '{'", "m.dot", 3, 7))
+    "m.dot:3:7: expected '{'"
+    >>> str(FormatError("bad state", "m.json", path="$.delta[2]"))
+    'm.json: $.delta[2]: bad state'
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        source: str = "<string>",
+        line: int | None = None,
+        column: int | None = None,
+        path: str | None = None,
+    ) -> None:
+        where = source
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        if path is not None:
+            where += f": {path}"
+        super().__init__(f"{where}: {reason}")
+        self.reason = reason
+        self.source = source
+        self.line = line
+        self.column = column
+        self.path = path
+
+
+def read_text(path: PathLike) -> str:
+    """The UTF-8 text of ``path``; unreadable files raise ``FormatError`` naming the file."""
+    name = os.fspath(path)
+    try:
+        data = Path(path).read_bytes()
+    except IsADirectoryError:
+        raise FormatError("is a directory, expected a file", name) from None
+    except FileNotFoundError:
+        raise FormatError("no such file", name) from None
+    except OSError as e:
+        raise FormatError(f"cannot read: {e.strerror or e}", name) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise FormatError(f"not UTF-8 text (byte {data[e.start]:#04x})", name, line) from None
+    return text.removeprefix("\ufeff")
+
+
+def atomic_write(path: PathLike, data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` atomically: all of it or nothing.
+
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp(); p = os.path.join(d, "x.txt")
+    >>> atomic_write(p, "hello"); open(p).read()
+    'hello'
+    """
+    target = Path(path)
+    name = os.fspath(path)
+    if isinstance(data, str):
+        try:
+            data = data.encode("utf-8")
+        except UnicodeEncodeError as e:
+            raise FormatError(f"cannot encode {data[e.start : e.end]!r} as UTF-8", name) from None
+    if target.is_dir():
+        raise FormatError("is a directory, cannot write a file there", name)
+    directory = target.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as e:
+        raise FormatError(f"cannot write: {e.strerror or e}", name) from None
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a plain file obeys umask
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException as e:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(e, OSError):
+            raise FormatError(f"cannot write: {e.strerror or e}", name) from None
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

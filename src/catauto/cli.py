@@ -1,0 +1,415 @@
+"""The ``catauto`` command line: ``catauto <command> [options]``.
+
+Exit codes: 0 success, 1 a check failed (``equiv`` found a difference), 2 bad input
+(one line on stderr that names the problem, never a traceback).
+
+Every command takes the common options ``--seed``, ``--quiet`` and ``--output``.
+A command is a function ``run(args, out) -> int`` registered with ``@command``, which
+also gets the function that adds its arguments and an example for its ``--help``::
+
+    def _learn_args(p: argparse.ArgumentParser) -> None:
+        p.add_argument("traces")
+
+    @command("learn", help="learn a machine from traces", example="catauto learn t.txt",
+             configure=_learn_args)
+    def _learn(args: argparse.Namespace, out: Output) -> int:
+        ...
+        return 0
+
+``out.print`` writes the command's report to stdout, or to the ``--output`` file
+(atomically, once the command succeeds); ``--quiet`` silences it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from catauto._files import atomic_write, read_text
+from catauto.errors import CatautoError
+
+__all__ = ["COMMANDS", "Command", "Output", "command", "main"]
+
+
+class Output:
+    """Where a command's report goes: stdout, the ``--output`` file, or nowhere."""
+
+    def __init__(self, path: str | None, quiet: bool) -> None:
+        self.path, self.quiet = path, quiet
+        self.lines: list[str] = []
+
+    def print(self, *parts: object) -> None:
+        line = " ".join(str(p) for p in parts)
+        if self.quiet:
+            return
+        if self.path is None:
+            print(line, flush=True)
+        else:
+            self.lines.append(line)
+
+    def close(self) -> None:
+        if self.path is not None and not self.quiet:
+            atomic_write(self.path, "".join(line + "\n" for line in self.lines))
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    example: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace, Output], int]
+    output_is_report: bool = True  # False: the command writes --output itself
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(
+    name: str,
+    *,
+    help: str,
+    example: str,
+    configure: Callable[[argparse.ArgumentParser], None],
+    output_is_report: bool = True,
+) -> Callable[[Callable[[argparse.Namespace, Output], int]], Callable]:
+    """Register a subcommand (see the module docstring)."""
+
+    def register(run: Callable[[argparse.Namespace, Output], int]) -> Callable:
+        COMMANDS[name] = Command(name, help, example, configure, run, output_is_report)
+        return run
+
+    return register
+
+
+# -- helpers shared by the commands ---------------------------------------------------
+
+
+def _read(path: str):
+    from catauto.automata import io
+
+    return io.read(path)
+
+
+def _kind_name(m) -> str:
+    return {"dfa": "DFA", "moore": "Moore machine", "mealy": "Mealy machine"}[m.kind]
+
+
+def _symbols_text(symbols: Sequence[Hashable], limit: int = 12) -> str:
+    from catauto.automata.dotio import symbol_text
+
+    shown = [symbol_text(s) for s in symbols[:limit]]
+    more = f", ... ({len(symbols) - limit} more)" if len(symbols) > limit else ""
+    return ", ".join(shown) + more
+
+
+def _word_text(word: Sequence[Hashable]) -> str:
+    from catauto.automata.dotio import symbol_text
+
+    if not word:
+        return "(the empty word)"
+    texts = [symbol_text(s) for s in word]
+    if any(not t or any(c.isspace() for c in t) for t in texts):
+        return repr(list(word))
+    return " ".join(texts)
+
+
+def _parse_word(m, text: str, sep: str | None, where: str):
+    """A word typed by the user: symbols split at ``sep`` (white space by default,
+    ``""`` = one character each), matched to the inputs by their text."""
+    from catauto.automata.dotio import symbol_text
+
+    if sep is None:
+        tokens = text.split()
+    else:
+        tokens = list(text) if sep == "" else text.split(sep) if text else []
+    by_text = {symbol_text(s): s for s in m.inputs}
+    word = []
+    for i, tok in enumerate(tokens):
+        if tok not in by_text:
+            raise CatautoError(
+                f"{tok!r} (symbol {i + 1} of {where} {text!r}) is not an input;"
+                f" inputs: {_symbols_text(m.inputs)}"
+            )
+        word.append(by_text[tok])
+    return word
+
+
+def _outcome(m, word: Sequence[Hashable]) -> str:
+    """What ``m`` does on ``word``: accept/reject, or its outputs (as far as defined)."""
+    from catauto.automata.dotio import symbol_text
+
+    if m.kind == "dfa":
+        return "accept" if m.accepts(word) else "reject"
+    q = m.initial
+    outs = [symbol_text(m.outputs[m.output[q]])] if m.kind == "moore" else []
+    for pos, a in enumerate(m.encode(word)):
+        t = int(m.delta[q, a])
+        if t < 0:
+            outs.append(f"(undefined at symbol {pos + 1})")
+            break
+        outs.append(symbol_text(m.outputs[m.output[q, a] if m.kind == "mealy" else m.output[t]]))
+        q = t
+    return " ".join(outs) if outs else "(no output)"
+
+
+def _add_word_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--sep",
+        default=None,
+        metavar="SEP",
+        help="separator between the symbols of a word (default: white space; '' = each"
+        " character is a symbol)",
+    )
+
+
+# -- commands -------------------------------------------------------------------------
+
+
+def _show_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("model", help="machine file (.dot, .gv, .json)")
+
+
+@command(
+    "show",
+    help="summarise a machine: kind, sizes, complete?, minimal?",
+    example="catauto show model.dot",
+    configure=_show_args,
+)
+def _show(args: argparse.Namespace, out: Output) -> int:
+    m = _read(args.model)
+    minimal = m.minimize()
+    reachable = m.reachable()
+    out.print(f"{args.model}: {_kind_name(m)}")
+    out.print(f"  states:    {m.n_states} (initial: s{m.initial})")
+    if m.kind == "dfa":
+        out.print(f"  accepting: {int(m.accepting.sum())}")
+    out.print(f"  inputs:    {m.n_inputs} ({_symbols_text(m.inputs)})")
+    if m.kind != "dfa":
+        out.print(f"  outputs:   {m.n_outputs} ({_symbols_text(m.outputs)})")
+    out.print(f"  complete:  {'yes' if m.is_complete else 'no'}")
+    out.print(f"  reachable: {reachable.n_states} of {m.n_states}")
+    if minimal.n_states == m.n_states:
+        out.print("  minimal:   yes")
+    else:
+        out.print(f"  minimal:   no (the minimal machine has {minimal.n_states} states)")
+    return 0
+
+
+def _render_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("model", help="machine file (.dot, .gv, .json)")
+    p.add_argument("--format", choices=("svg", "png", "pdf", "dot"), help="default: from -o")
+    p.add_argument("--hide-sink", action="store_true", help="leave out sink states")
+    p.add_argument("--highlight", metavar="WORD", help="colour the run of WORD")
+    _add_word_options(p)
+
+
+@command(
+    "render",
+    help="draw a machine (svg, png, pdf) with Graphviz",
+    example="catauto render model.dot -o model.svg --hide-sink --highlight 'a b a'",
+    configure=_render_args,
+    output_is_report=False,
+)
+def _render(args: argparse.Namespace, out: Output) -> int:
+    from catauto.automata.draw import render
+
+    m = _read(args.model)
+    fmt = args.format
+    target = args.output or str(Path(args.model).with_suffix("." + (fmt or "svg")))
+    if args.output is None and Path(target).resolve() == Path(args.model).resolve():
+        raise CatautoError(f"rendering to {target} would overwrite the model; pass -o FILE")
+    highlight = None
+    if args.highlight is not None:
+        highlight = _parse_word(m, args.highlight, args.sep, "--highlight")
+    render(m, target, fmt, hide_sink=args.hide_sink, highlight=highlight)
+    out.print(f"wrote {target}")
+    return 0
+
+
+def _minimize_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("model", help="machine file (.dot, .gv, .json)")
+
+
+@command(
+    "minimize",
+    help="minimise a machine (write it with -o, else print it as DOT)",
+    example="catauto minimize model.dot -o minimal.json",
+    configure=_minimize_args,
+    output_is_report=False,
+)
+def _minimize(args: argparse.Namespace, out: Output) -> int:
+    from catauto.automata import io
+
+    m = _read(args.model)
+    small = m.minimize()
+    if args.output is None:
+        if not args.quiet:
+            sys.stdout.write(io.to_dot(small))
+        return 0
+    io.write(small, args.output)
+    out.print(f"{m.n_states} -> {small.n_states} states; wrote {args.output}")
+    return 0
+
+
+def _equiv_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("a", metavar="A", help="first machine file")
+    p.add_argument("b", metavar="B", help="second machine file")
+
+
+@command(
+    "equiv",
+    help="check two machines for equivalence (exit 1 and a shortest counterexample if not)",
+    example="catauto equiv learned.dot target.dot",
+    configure=_equiv_args,
+)
+def _equiv(args: argparse.Namespace, out: Output) -> int:
+    a, b = _read(args.a), _read(args.b)
+    if a.kind != b.kind:
+        raise CatautoError(f"cannot compare a {a.kind} ({args.a}) with a {b.kind} ({args.b})")
+    word = a.counterexample(b)
+    if word is None:
+        out.print("equivalent")
+        return 0
+    word = list(word)
+    out.print(f"not equivalent; shortest counterexample: {_word_text(word)}")
+    out.print(f"  {args.a}: {_outcome(a, word)}")
+    out.print(f"  {args.b}: {_outcome(b, word)}")
+    return 1
+
+
+def _convert_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", metavar="IN", help="machine file (.dot, .gv, .json)")
+    p.add_argument("out", metavar="OUT", nargs="?", help="target file (or -o)")
+
+
+@command(
+    "convert",
+    help="convert a machine between formats (from the extensions: .dot .gv .json)",
+    example="catauto convert model.dot model.json",
+    configure=_convert_args,
+    output_is_report=False,
+)
+def _convert(args: argparse.Namespace, out: Output) -> int:
+    from catauto.automata import io
+
+    target = args.out or args.output
+    if target is None:
+        raise CatautoError("convert needs an output file: catauto convert IN OUT")
+    if args.out and args.output and args.out != args.output:
+        raise CatautoError(f"two output files given: {args.out} and {args.output}")
+    io.format_of(target)  # refuse an unknown extension before reading
+    m = _read(args.input)
+    io.write(m, target)
+    out.print(f"wrote {target} ({_kind_name(m)}, {m.n_states} states)")
+    return 0
+
+
+def _run_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("model", help="machine file (.dot, .gv, .json)")
+    p.add_argument("words", metavar="WORD", nargs="*", help="a word: symbols separated by spaces")
+    p.add_argument("--file", metavar="FILE", help="read words from FILE, one per line")
+    _add_word_options(p)
+
+
+@command(
+    "run",
+    help="run words through a machine: acceptance (DFA) or outputs (Moore, Mealy)",
+    example="catauto run tomita4.dot '0 1 1 0' '0 0 0'\n  catauto run model.json --file words.txt",
+    configure=_run_args,
+)
+def _run(args: argparse.Namespace, out: Output) -> int:
+    m = _read(args.model)
+    texts = [(w, f"word {i + 1}") for i, w in enumerate(args.words)]
+    if args.file is not None:
+        lines = read_text(args.file).splitlines()
+        texts += [(line, f"line {n + 1} of {args.file}") for n, line in enumerate(lines)]
+    if not texts:
+        raise CatautoError("no words given: pass WORD arguments or --file FILE")
+    for text, where in texts:
+        word = _parse_word(m, text, args.sep, where)
+        out.print(f"{_word_text(word)} -> {_outcome(m, word)}")
+    return 0
+
+
+# -- the parser -----------------------------------------------------------------------
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (exit 2) instead of usage plus message."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        message = " ".join(message.split())
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    common.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
+    common.add_argument("-o", "--output", metavar="FILE", help="write the result to FILE")
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from catauto import __version__
+
+    parser = _Parser(
+        prog="catauto",
+        description="Automata as coalgebras: read, draw, minimise, compare and run machines.",
+        epilog="example:\n  catauto show model.dot\n\n'catauto COMMAND --help' shows an"
+        " example for each command. Exit codes: 0 ok, 1 a check failed, 2 bad input.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"catauto {__version__}")
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
+    common = _common()
+    for cmd in COMMANDS.values():
+        p = sub.add_parser(
+            cmd.name,
+            help=cmd.help,
+            description=cmd.help,
+            parents=[common],
+            epilog=f"example:\n  {cmd.example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        cmd.configure(p)
+    return parser
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split())
+    if isinstance(error, OSError) and error.filename is not None and error.strerror:
+        text = f"{error.filename}: {error.strerror}"
+    return text or type(error).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # --help, --version, or a usage error already reported
+        return e.code if isinstance(e.code, int) else 2
+    cmd = COMMANDS[args.command]
+    out = Output(args.output if cmd.output_is_report else None, args.quiet)
+    try:
+        code = cmd.run(args, out)
+        out.close()
+        return code
+    except (CatautoError, OSError, UnicodeError, RecursionError, MemoryError) as e:
+        sys.stdout.flush()
+        print(f"catauto {cmd.name}: error: {_one_line(e)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"catauto {cmd.name}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
