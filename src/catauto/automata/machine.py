@@ -8,23 +8,37 @@ A machine with ``n`` states over ``k`` inputs is a coalgebra of ``MooreF(I, O)``
   indices into ``outputs``;
 - ``initial``: the initial state; ``inputs`` / ``outputs``: tuples of hashable symbols.
 
-A DFA is the Moore machine whose outputs are ``(False, True)``.
+A DFA is the Moore machine whose outputs are ``(False, True)``. An output alphabet may
+hold symbols that no state uses. ``m.coalgebra()`` gives the structure map as a
+:class:`catauto.coalgebra.Coalgebra`; the algebra of machines (``reachable``,
+``complete``, ``minimize``, ``equivalent``, ``counterexample``, ``isomorphic``,
+``product`` / ``*``, and on DFAs ``&``, ``|``, ``^``, ``-``, ``~``, ``is_empty``,
+``from_words``) lives in :mod:`catauto.automata.ops`.
 
 >>> m = DFA([[1, 0], [0, 1]], accepting=[True, False], inputs="ab")
 >>> m.accepts("aa"), m.accepts("a")
 (True, False)
 >>> m.run_batch(["aa", "a", ""]).tolist()
 [0, 1, 0]
+>>> m.minimize().n_states, m.counterexample(DFA([[0, 0]], [True], inputs="ab"))
+(2, ('a',))
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any, ClassVar
 
 import numpy as np
 
 from catauto.errors import CatautoError
+
+_SEQUENCES = (list, tuple, str)
+"""Words of these types are used as they are; other iterables are listed first."""
+
+_MISSING: Any = object()
+"""Marks an argument that was not given (where None is a legitimate value)."""
 
 
 class MachineError(CatautoError):
@@ -37,11 +51,12 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _alphabet(symbols: Iterable[Hashable] | None, size: int, what: str) -> tuple:
+def _alphabet(symbols: Iterable[Hashable] | None, size: int | None, what: str) -> tuple:
+    """The alphabet (default ``range(size)``); ``size`` None: any length will do."""
     if symbols is None:
-        return tuple(range(size))
+        return tuple(range(size or 0))
     symbols = tuple(symbols)
-    if len(symbols) != size:
+    if size is not None and len(symbols) != size:
         raise MachineError(f"{what} alphabet has {len(symbols)} symbols, the table needs {size}")
     if len(set(symbols)) != len(symbols):
         seen: set = set()
@@ -50,11 +65,45 @@ def _alphabet(symbols: Iterable[Hashable] | None, size: int, what: str) -> tuple
     return symbols
 
 
+def _encode_chars(words: list, total: int, table: np.ndarray) -> np.ndarray | None:
+    """The fast path of encoding when every input is a one-character ``str``.
+
+    Joins all symbols with a separator ``S`` that is no input and looks the code points
+    up at once; the string has the shape ``s S s S ... s`` (length ``2 * total - 1``,
+    ``S`` exactly at the odd positions) iff every symbol was one character. None when
+    that fails: the general path then encodes (or names the offending symbol).
+    """
+    sep = len(table) - 1
+    try:
+        joined = chr(sep).join(filter(None, map(chr(sep).join, words)))
+        if len(joined) != 2 * total - 1:
+            return None
+        if sep < 256:
+            points = np.frombuffer(joined.encode("latin-1"), np.uint8)
+        else:
+            points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), np.uint32)
+    except (TypeError, UnicodeEncodeError):
+        return None
+    codes = table[np.minimum(points[::2], sep)]
+    if (points[1::2] == sep).all() and (codes >= 0).all():
+        return codes
+    return None
+
+
 class Machine:
     """The shared part of DFA, Moore and Mealy: tables, alphabets, encoding and runs."""
 
     kind: ClassVar[str] = "machine"
-    __slots__ = ("delta", "output", "initial", "inputs", "outputs", "_in_index", "_out_index")
+    __slots__ = (
+        "delta",
+        "output",
+        "initial",
+        "inputs",
+        "outputs",
+        "_cache",
+        "_in_index",
+        "_out_index",
+    )
 
     def __init__(
         self,
@@ -87,11 +136,11 @@ class Machine:
         self.initial = int(initial)
         self.inputs = _alphabet(inputs, k, "input")
         n_out = int(output.max()) + 1 if output.size else 0
-        self.outputs = _alphabet(outputs, n_out, "output") if outputs is not None else None
-        if self.outputs is None:
-            self.outputs = tuple(range(n_out))
+        # Given output alphabets may hold symbols no state uses; _check_output bounds them.
+        self.outputs = _alphabet(outputs, None if outputs is not None else n_out, "output")
         self.output = _frozen(output)
         self._check_output()
+        self._cache: dict[str, Any] = {}  # derived tables, built on first use
         self._in_index = {s: i for i, s in enumerate(self.inputs)}
         self._out_index = {s: i for i, s in enumerate(self.outputs)}
 
@@ -145,21 +194,43 @@ class Machine:
 
     def encode_batch(self, words: Iterable[Iterable[Hashable]]) -> tuple[np.ndarray, np.ndarray]:
         """Words as a padded ``int32[B, T]`` array (padding 0) and ``int64[B]`` lengths."""
-        words = [w if isinstance(w, (list, tuple, str)) else list(w) for w in words]
+        words = [w if isinstance(w, _SEQUENCES) else list(w) for w in words]
         lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
         width = int(lengths.max()) if len(words) else 0
-        index = self._in_index
-        try:
-            flat = np.fromiter(
-                (index[s] for w in words for s in w), dtype=np.int32, count=int(lengths.sum())
-            )
-        except (KeyError, TypeError):
-            for w in words:
-                self.encode(w)
-            raise
+        flat = self._encode_flat(words, int(lengths.sum()))
+        if len(flat) == len(words) * width:  # all of one length: no padding
+            return flat.reshape(len(words), width), lengths
         padded = np.zeros((len(words), width), dtype=np.int32)
         padded[np.arange(width) < lengths[:, None]] = flat
         return padded, lengths
+
+    def _encode_flat(self, words: list, total: int) -> np.ndarray:
+        """All symbols of all words as one ``int32[total]`` array of input indices."""
+        table = self._char_table()
+        if table is not None and total:
+            codes = _encode_chars(words, total, table)
+            if codes is not None:
+                return codes
+        try:
+            indices = map(self._in_index.__getitem__, chain.from_iterable(words))
+            if self.n_inputs <= 256:  # bytes() collects small ints fastest
+                return np.frombuffer(bytes(indices), dtype=np.uint8).astype(np.int32)
+            return np.fromiter(indices, np.int32, total)
+        except (KeyError, TypeError):
+            for w in words:
+                self.encode(w)  # raises, naming the symbol and its position
+            raise
+
+    def _char_table(self) -> np.ndarray | None:
+        """Code point -> input index (-1: none) if every input is a one-character str."""
+        if "chars" not in self._cache:
+            table = None
+            if self.inputs and all(type(a) is str and len(a) == 1 for a in self.inputs):
+                points = [ord(a) for a in self.inputs]
+                table = np.full(max(points) + 2, -1, dtype=np.int32)  # last entry: beyond
+                table[points] = np.arange(len(points), dtype=np.int32)
+            self._cache["chars"] = table
+        return self._cache["chars"]
 
     def _as_batch(self, words: Any, lengths: Any) -> tuple[np.ndarray, np.ndarray]:
         if isinstance(words, np.ndarray) and words.dtype.kind in "iu":
@@ -171,9 +242,10 @@ class Machine:
             )
             if lengths.shape != (len(words),) or (lengths > words.shape[1]).any():
                 raise MachineError("lengths must give one length per row, at most its width")
-            mask = np.arange(words.shape[1]) < lengths[:, None]
-            if ((words < 0) | (words >= self.n_inputs))[mask].any():
-                raise MachineError(f"encoded words hold indices outside 0..{self.n_inputs - 1}")
+            if words.size and (words.min() < 0 or words.max() >= self.n_inputs):
+                mask = np.arange(words.shape[1]) < lengths[:, None]  # padding may be anything
+                if ((words < 0) | (words >= self.n_inputs))[mask].any():
+                    raise MachineError(f"encoded words hold indices outside 0..{self.n_inputs - 1}")
             return words, lengths
         return self.encode_batch(words)
 
@@ -221,20 +293,42 @@ class Machine:
         indices with optional ``lengths`` (default: every row is a whole word).
         """
         W, lengths = self._as_batch(words, lengths)
-        total = self._total_delta()
-        order = np.argsort(-lengths, kind="stable")
-        W, sorted_len = W[order], lengths[order]
-        q = np.full(len(W), self.initial, dtype=np.int32)
-        # Rows sorted by decreasing length: at step t the live words are a prefix.
-        live_counts = np.searchsorted(-sorted_len, -np.arange(W.shape[1]), side="left")
-        for t, live in enumerate(live_counts):
-            if live == 0:
-                break
-            q[:live] = total[q[:live], W[:live, t]]
-        out = np.empty_like(q)
-        out[order] = q
-        out[out == self.n_states] = -1
-        return out
+        B, T = W.shape
+        n, k = self.delta.shape
+        if k == 0 or T == 0:
+            return np.full(B, self.initial, dtype=np.int32)
+        # State q is held as q * k, so one add and one gather make a step.
+        table = self._scaled_table()
+        r = np.full(B, self.initial * k, dtype=table.dtype)
+        scratch = np.empty_like(r)
+        if (lengths == T).all():
+            columns = np.ascontiguousarray(W.T, dtype=table.dtype)
+            for t in range(T):
+                np.add(r, columns[t], out=scratch)
+                np.take(table, scratch, out=r)
+            q = r // k
+        else:
+            # Words sorted by decreasing length: at step t the live words are a prefix.
+            order = np.argsort(-lengths, kind="stable")
+            columns = np.ascontiguousarray(W.T[:, order], dtype=table.dtype)
+            live_counts = np.searchsorted(-lengths[order], -np.arange(T), side="left")
+            for t, live in enumerate(live_counts.tolist()):
+                if live == 0:
+                    break
+                np.add(r[:live], columns[t, :live], out=scratch[:live])
+                np.take(table, scratch[:live], out=r[:live])
+            q = np.empty_like(r)
+            q[order] = r // k
+        q[q == n] = -1
+        return q.astype(np.int32, copy=False)
+
+    def _scaled_table(self) -> np.ndarray:
+        """``k * total_delta``, flattened: entry ``q * k + a`` is ``k * delta[q, a]``."""
+        if "scaled" not in self._cache:
+            n, k = self.delta.shape
+            dtype = np.int32 if (n + 1) * k < 2**31 else np.int64
+            self._cache["scaled"] = (self._total_delta().astype(dtype) * k).ravel()
+        return self._cache["scaled"]
 
     # -- values ------------------------------------------------------------------------
     def _key(self) -> tuple:
@@ -260,6 +354,86 @@ class Machine:
             f"<{type(self).__name__}: {self.n_states} states, {self.n_inputs} inputs"
             f", {self.n_outputs} outputs>"
         )
+
+    # -- the algebra of machines (catauto.automata.ops; imported lazily) ----------------
+    def reachable(self) -> Any:
+        """The reachable part in canonical breadth-first numbering (see ``ops.reachable``)."""
+        from catauto.automata import ops
+
+        return ops.reachable(self)
+
+    def complete(self, sink: Any = _MISSING) -> Any:
+        """Undefined transitions sent to a new sink state (see ``ops.complete``)."""
+        from catauto.automata import ops
+
+        return ops.complete(self, sink)
+
+    def minimize(self) -> Any:
+        """The minimal equivalent machine, canonically numbered (see ``ops.minimize``)."""
+        from catauto.automata import ops
+
+        return ops.minimize(self)
+
+    def equivalent(self, other: Machine) -> bool:
+        """Same output on every word (see ``ops.equivalent``)."""
+        from catauto.automata import ops
+
+        return ops.equivalent(self, other)
+
+    def counterexample(self, other: Machine) -> tuple | None:
+        """A shortest word telling the machines apart, or None (``ops.counterexample``)."""
+        from catauto.automata import ops
+
+        return ops.counterexample(self, other)
+
+    def isomorphic(self, other: Machine) -> bool:
+        """Equal reachable parts up to renaming states (see ``ops.isomorphic``)."""
+        from catauto.automata import ops
+
+        return ops.isomorphic(self, other)
+
+    def product(self, other: Machine) -> Any:
+        """The synchronous product with pair outputs (see ``ops.product``)."""
+        from catauto.automata import ops
+
+        return ops.product(self, other)
+
+    def __mul__(self, other: Machine) -> Any:
+        if not isinstance(other, Machine):
+            return NotImplemented
+        return self.product(other)
+
+    def coalgebra(self) -> Any:
+        """This machine as a ``catauto.coalgebra.Coalgebra`` of ``MooreF`` / ``MealyF``.
+
+        States are ints; the structure map of state ``q`` is the layer
+        ``(output, successors)``. A partial machine is a coalgebra of ``O × (1 + X)^I``:
+        undefined successors (and Mealy outputs) are ``None``.
+        """
+        from catauto.automata import ops
+
+        return ops.coalgebra(self)
+
+    # -- drawing (catauto.automata.dotio / draw; imported lazily) -------------------------
+    def to_dot(self, **options: Any) -> str:
+        """DOT text for this machine; see ``catauto.automata.dotio.to_dot``."""
+        from catauto.automata.dotio import to_dot
+
+        return to_dot(self, **options)
+
+    def render(self, path: Any, format: str | None = None, **options: Any) -> Any:
+        """Draw into ``path`` (svg/png/pdf); see ``catauto.automata.draw.render``."""
+        from catauto.automata.draw import render
+
+        return render(self, path, format, **options)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        from catauto.automata.draw import mimebundle
+
+        return mimebundle(self)
+
+    def _repr_svg_(self) -> str | None:
+        return self._repr_mimebundle_().get("image/svg+xml")
 
     def __setattr__(self, name: str, value: Any) -> None:
         if hasattr(self, "_out_index"):
@@ -423,6 +597,47 @@ class DFA(Moore):
         """From ``{state: {input: target}}`` and the accepting state names."""
         triples = [(s, a, d) for s, row in transitions.items() for a, d in row.items()]
         return cls.from_transitions(triples, accepting, initial, inputs, states=transitions)
+
+    # -- boolean operations (catauto.automata.ops) --------------------------------------
+    def __and__(self, other: DFA) -> DFA:
+        from catauto.automata import ops
+
+        return ops.boolean(self, other, "and") if isinstance(other, DFA) else NotImplemented
+
+    def __or__(self, other: DFA) -> DFA:
+        from catauto.automata import ops
+
+        return ops.boolean(self, other, "or") if isinstance(other, DFA) else NotImplemented
+
+    def __xor__(self, other: DFA) -> DFA:
+        from catauto.automata import ops
+
+        return ops.boolean(self, other, "xor") if isinstance(other, DFA) else NotImplemented
+
+    def __sub__(self, other: DFA) -> DFA:
+        from catauto.automata import ops
+
+        return ops.boolean(self, other, "minus") if isinstance(other, DFA) else NotImplemented
+
+    def __invert__(self) -> DFA:
+        from catauto.automata import ops
+
+        return ops.complement(self)
+
+    def is_empty(self) -> bool:
+        """Whether no word is accepted."""
+        from catauto.automata import ops
+
+        return ops.is_empty(self)
+
+    @classmethod
+    def from_words(
+        cls, words: Iterable[Iterable[Hashable]], inputs: Iterable[Hashable] | None = None
+    ) -> DFA:
+        """The minimal DFA accepting exactly ``words`` (see ``ops.from_words``)."""
+        from catauto.automata import ops
+
+        return ops.from_words(words, inputs)
 
 
 class Mealy(Machine):

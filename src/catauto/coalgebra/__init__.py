@@ -16,6 +16,6 @@ __all__ = [
     "streams",
 ]
 
-from catauto.coalgebra.refine import bfs_order, bisimilar, quotient, refine  # noqa: E402
+from catauto.coalgebra.partition import bfs_order, bisimilar, quotient, refine  # noqa: E402
 
 __all__ += ["refine", "bisimilar", "quotient", "bfs_order"]
