@@ -12,8 +12,6 @@ from catauto.automata import DFA, Mealy, Moore
 from catauto.functor import Layer
 from strategies_machines import dfas, machines, mealys, moores
 
-settings.register_profile("machines", max_examples=60, deadline=None)
-settings.load_profile("machines")
 SLOW_OK = [HealthCheck.too_slow, HealthCheck.filter_too_much]
 
 

@@ -46,9 +46,6 @@ from catauto.monad import (
     writer,
 )
 
-settings.register_profile("monad", max_examples=40, deadline=None)
-settings.load_profile("monad")
-
 ints = st.integers(-5, 5)
 
 

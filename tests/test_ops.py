@@ -20,8 +20,6 @@ from strategies_machines import (
     words_of_length,
 )
 
-settings.register_profile("ops", max_examples=60, deadline=None)
-settings.load_profile("ops")
 OK = [HealthCheck.too_slow, HealthCheck.filter_too_much]
 
 

@@ -3,7 +3,7 @@ contravariant reparametrisation, tying as reparametrisation by Δ, comonoid laws
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
@@ -24,8 +24,6 @@ from catauto.para import (
 )
 
 D = 3
-settings.register_profile("para", max_examples=40, deadline=None)
-settings.load_profile("para")
 
 
 def affine(d_in: int = D, d_out: int = D) -> Para:

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import catauto.coalgebra.partition as R
 from catauto import CatautoError
 from catauto.coalgebra import bfs_order, bisimilar, quotient, refine
 from catauto.coalgebra.partition import dense_labels
-
-settings.register_profile("refine", max_examples=80, deadline=None)
-settings.load_profile("refine")
 
 
 def naive_refine(delta: np.ndarray, labels: np.ndarray) -> np.ndarray:

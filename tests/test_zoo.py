@@ -7,14 +7,11 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from catauto import CatautoError
 from catauto.automata import DFA, Mealy, Moore, zoo
-
-settings.register_profile("zoo", max_examples=30, deadline=None)
-settings.load_profile("zoo")
 
 
 def _tomita3(w: str) -> bool:

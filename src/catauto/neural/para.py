@@ -1,0 +1,70 @@
+"""Para over JAX: :class:`catauto.para.Para` itself, with JAX keys and pytree parameters.
+
+There is no second Para class. Importing this module registers ``jax.random.split`` as
+the key splitter for JAX keys (typed ``jax.random.key`` keys and raw ``uint32[2]``
+``PRNGKey`` keys alike), so every composite (``>>``, ``@``, ``tie``) splits JAX keys the
+way it splits int seeds. Parameters are pytrees (tuples and dicts of arrays), so
+``jax.jit``, ``jax.grad`` and ``jax.vmap`` apply to ``para.apply`` and ``para.init``
+directly:
+
+>>> import jax, jax.numpy as jnp
+>>> scale = Para(lambda key: jax.random.normal(as_key(key), ()), lambda p, x: p * x)
+>>> net = (scale >> jnp.tanh >> scale)
+>>> p = net.init(jax.random.key(0))
+>>> grads = jax.grad(lambda p, x: net.apply(p, x).sum())(p, jnp.ones(3))
+>>> jax.tree.structure(grads) == jax.tree.structure(p)
+True
+>>> ensemble = jax.vmap(net.init)(jax.random.split(jax.random.key(1), 5))  # 5 inits at once
+>>> ensemble[0][0].shape
+(5,)
+
+Int seeds work as well: the core splits them deterministically and :func:`as_key`
+turns the leaf seeds into JAX keys, so ``net.init(0)`` is reproducible.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import numpy as np
+
+from catauto.errors import CatautoError
+from catauto.para import Para, Reparam, register_split, split_key
+
+__all__ = ["Para", "Reparam", "as_key", "split_key", "n_params", "init_params"]
+
+
+def _split_jax(key: jax.Array, n: int) -> tuple[jax.Array, ...]:
+    return tuple(jax.random.split(key, n))
+
+
+register_split(jax.Array, _split_jax)
+
+
+def as_key(key: Any) -> jax.Array:
+    """A JAX key from a JAX key (returned as is) or an int seed.
+
+    >>> bool((jax.random.key_data(as_key(3)) == jax.random.key_data(jax.random.key(3))).all())
+    True
+    """
+    if isinstance(key, jax.Array):
+        return key
+    if isinstance(key, int | np.integer) and not isinstance(key, bool):
+        return jax.random.key(int(key) % 2**32)
+    raise CatautoError(f"expected a jax.random key or an int seed, got {type(key).__name__}")
+
+
+def init_params(para: Para, seed: int | jax.Array = 0) -> Any:
+    """``para.init`` from an int seed (or a JAX key): the parameters as a pytree."""
+    return para.init(as_key(seed))
+
+
+def n_params(params: Any) -> int:
+    """The number of scalars in a parameter pytree.
+
+    >>> import jax.numpy as jnp
+    >>> n_params({"w": jnp.zeros((3, 4)), "b": jnp.zeros(4)})
+    16
+    """
+    return int(sum(np.size(leaf) for leaf in jax.tree.leaves(params)))
