@@ -1,0 +1,217 @@
+"""Active learning side by side with AALpy 2.0: same models, same oracle settings.
+
+Run: ``.venv/bin/python benchmarks/bench_active.py [--quick]``
+
+Every model is read once with ``catauto.automata.io.read_dot`` and handed to both
+libraries (AALpy gets the same machine converted to its own classes, since AALpy 2.0
+cannot parse several Automata Wiki files). For each model, algorithm and oracle:
+
+- catauto: ``lstar`` / ``kv`` / ``lsharp`` on a ``MachineTeacher`` with ``PerfectOracle``
+  or ``RandomWpOracle(min_length, expected_length, n_tests, seed)``;
+- AALpy: ``run_Lstar`` / ``run_KV`` / ``run_Lsharp`` (default options, cache on) on an
+  ``AutomatonSUL`` with ``PerfectKnowledgeEqOracle`` or ``RandomWpMethodEqOracle`` with
+  the same three numbers, after ``random.seed(seed)``.
+
+Columns: MQ = the learner's queries that reached the system (AALpy's
+``queries_learning``: its cache answers the rest, as ours does); EQ = equivalence
+queries (hypotheses); symbols = all inputs sent to the system, tests included (AALpy:
+``steps_learning + steps_eq_oracle``); time = CPU seconds of the whole run (the machine
+is shared, so CPU time is steadier than wall time); correct = the result is equivalent
+to the model. The random oracles draw different words in the two libraries, so random-Wp
+rows are compared over several seeds. The 500-state random Mealy machine is learned by
+our L# only (AALpy's L# needs minutes for 60 states).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io as _io
+import random
+import statistics
+import sys
+import time
+from contextlib import redirect_stdout
+from pathlib import Path
+
+from catauto.automata import Machine, Mealy, io, zoo
+from catauto.automata.learn import (
+    MachineTeacher,
+    PerfectOracle,
+    RandomWpOracle,
+    kv,
+    lsharp,
+    lstar,
+)
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "automata_data"
+RWP = {"min_length": 1, "expected_length": 10, "n_tests": 10000}  # the issue's setting
+
+
+def to_aalpy(m: Machine):  # noqa: ANN201 - AALpy types
+    from aalpy.automata import Dfa, DfaState, MealyMachine, MealyState, MooreMachine, MooreState
+
+    n = m.n_states
+    if m.kind == "dfa":
+        states = [DfaState(f"s{q}", is_accepting=bool(m.output[q])) for q in range(n)]
+        cls = Dfa
+    elif m.kind == "moore":
+        states = [MooreState(f"s{q}", output=m.outputs[m.output[q]]) for q in range(n)]
+        cls = MooreMachine
+    else:
+        states = [MealyState(f"s{q}") for q in range(n)]
+        cls = MealyMachine
+    for q in range(n):
+        for a, sym in enumerate(m.inputs):
+            states[q].transitions[sym] = states[int(m.delta[q, a])]
+            if m.kind == "mealy":
+                states[q].output_fun[sym] = m.outputs[m.output[q, a]]
+    return cls(states[m.initial], states)
+
+
+def from_aalpy(a, like: Machine) -> Machine:  # noqa: ANN001
+    """AALpy's hypothesis as a catauto machine over ``like``'s alphabets."""
+    states = a.states
+    index = {s: i for i, s in enumerate(states)}
+    delta = [[index[s.transitions[x]] for x in like.inputs] for s in states]
+    init = index[a.initial_state]
+    if like.kind == "dfa":
+        from catauto.automata import DFA
+
+        return DFA(delta, [s.is_accepting for s in states], init, like.inputs)
+    outs = list(like.outputs)
+    extra = {s.output_fun[x] for s in states for x in like.inputs} - set(outs)
+    outs += sorted(extra, key=str)
+    oi = {o: i for i, o in enumerate(outs)}
+    output = [[oi[s.output_fun[x]] for x in like.inputs] for s in states]
+    used = max(max(r) for r in output) + 1
+    return Mealy(delta, output, init, like.inputs, outs[:used])
+
+
+def run_catauto(m: Machine, algorithm: str, oracle: str, seed: int) -> dict:
+    learn = {"lstar": lstar, "kv": kv, "lsharp": lsharp}[algorithm]
+    orc = PerfectOracle(m) if oracle == "perfect" else RandomWpOracle(seed=seed, **RWP)
+    start = time.process_time()
+    hyp, stats = learn(MachineTeacher(m), orc, progress=False)
+    seconds = time.process_time() - start
+    return {
+        "mq": stats.mq,
+        "eq": stats.eq,
+        "symbols": stats.symbols,
+        "time": seconds,
+        "states": hyp.n_states,
+        "correct": hyp.equivalent(m),
+    }
+
+
+def run_aalpy(m: Machine, algorithm: str, oracle: str, seed: int) -> dict:
+    from aalpy.learning_algs import run_KV, run_Lsharp, run_Lstar
+    from aalpy.oracles import PerfectKnowledgeEqOracle, RandomWpMethodEqOracle
+    from aalpy.SULs import AutomatonSUL
+
+    learn = {"lstar": run_Lstar, "kv": run_KV, "lsharp": run_Lsharp}[algorithm]
+    model = to_aalpy(m)
+    alphabet = list(m.inputs)
+    sul = AutomatonSUL(model)
+    random.seed(seed)
+    if oracle == "perfect":
+        orc = PerfectKnowledgeEqOracle(alphabet, sul, model)
+    else:
+        orc = RandomWpMethodEqOracle(
+            alphabet,
+            sul,
+            min_length=RWP["min_length"],
+            expected_length=RWP["expected_length"],
+            num_tests=RWP["n_tests"],
+        )
+    start = time.process_time()
+    with redirect_stdout(_io.StringIO()):
+        hyp, info = learn(alphabet, sul, orc, m.kind, return_data=True, print_level=0)
+    seconds = time.process_time() - start
+    return {
+        "mq": info["queries_learning"],
+        "eq": info["learning_rounds"],
+        "symbols": info["steps_learning"] + info["steps_eq_oracle"],
+        "time": seconds,
+        "states": hyp.size,
+        "correct": from_aalpy(hyp, m).equivalent(m),
+    }
+
+
+def models(quick: bool) -> list[tuple[str, Machine]]:
+    named = [
+        ("TCP Ubuntu server", "aalpy_dot/TCP/tcp_server_ubuntu_trans.dot"),
+        ("MQTT mosquitto", "aalpy_dot/MQTT/mosquitto__two_client_will_retain.dot"),
+        ("SSH OpenSSH", "automata_wiki/SSH/OpenSSH.dot"),
+        ("SSH BitVise", "automata_wiki/SSH/BitVise.dot"),
+        ("DTLS tinydtls", "automata_wiki/DTLS/ctinydtls_psk.dot"),
+        ("TLS GnuTLS", "automata_wiki/TLS/GnuTLS_3.3.8_server_full.dot"),
+        ("ASML m54", "automata_wiki/ASMLRERS2019/m54.dot"),
+        ("Tomita 3", "aalpy_dot/tomitaGrammars/tomita_3.dot"),
+    ]
+    if quick:
+        named = named[:2]
+    out = [(name, io.read_dot(DATA / path)) for name, path in named if (DATA / path).exists()]
+    out.append(("random Mealy 60", zoo.random_mealy(60, 10, 2, seed=0, minimal=True)))
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="two models, one seed")
+    parser.add_argument("--seeds", type=int, default=3, help="random-Wp seeds for TCP")
+    args = parser.parse_args()
+    if not DATA.exists():
+        sys.exit(f"no data at {DATA}")
+    header = (
+        f"{'model':<18} {'alg':<6} {'oracle':<9} {'library':<8} {'states':>6} {'MQ':>7}"
+        f" {'EQ':>4} {'symbols':>9} {'time s':>7} correct"
+    )
+    print(header)
+    print("-" * len(header))
+    ratios: list[str] = []
+    for name, m in models(args.quick):
+        n_seeds = args.seeds if name.startswith("TCP") and not args.quick else 1
+        for algorithm in ("lstar", "kv", "lsharp"):
+            for oracle in ("perfect", "random-wp"):
+                if name.startswith("random") and oracle != "perfect":
+                    continue
+                results: dict[str, list[dict]] = {"catauto": [], "aalpy": []}
+                for seed in range(n_seeds if oracle != "perfect" else 1):
+                    for lib, runner in (("catauto", run_catauto), ("aalpy", run_aalpy)):
+                        r = runner(m, algorithm, oracle, seed)
+                        results[lib].append(r)
+                        print(
+                            f"{name:<18} {algorithm:<6} {oracle:<9} {lib:<8} {r['states']:>6}"
+                            f" {r['mq']:>7} {r['eq']:>4} {r['symbols']:>9} {r['time']:>7.2f}"
+                            f" {'yes' if r['correct'] else 'NO'}",
+                            flush=True,
+                        )
+                ours, theirs = results["catauto"], results["aalpy"]
+                mq_o = statistics.mean(r["mq"] for r in ours)
+                mq_t = statistics.mean(r["mq"] for r in theirs)
+                t_o = statistics.mean(r["time"] for r in ours)
+                t_t = statistics.mean(r["time"] for r in theirs)
+                seeds = f" (mean of {len(ours)} seeds)" if len(ours) > 1 else ""
+                ratios.append(
+                    f"{name} {algorithm} {oracle}{seeds}: MQ catauto {mq_o:.0f}, AALpy {mq_t:.0f},"
+                    f" ratio {mq_t / max(mq_o, 1):.2f}x; time catauto {t_o:.2f} s,"
+                    f" AALpy {t_t:.2f} s, ratio {t_t / max(t_o, 1e-9):.1f}x"
+                )
+    big = zoo.random_mealy(500, 10, 2, seed=0, minimal=True)
+    r = run_catauto(big, "lsharp", "perfect", 0)
+    print(
+        f"{'random Mealy 500':<18} {'lsharp':<6} {'perfect':<9} {'catauto':<8} {r['states']:>6}"
+        f" {r['mq']:>7} {r['eq']:>4} {r['symbols']:>9} {r['time']:>7.2f}"
+        f" {'yes' if r['correct'] else 'NO'}"
+    )
+    print()
+    for line in ratios:
+        print(line)
+    print(
+        f"random Mealy 500 states, 10 inputs, lsharp perfect: catauto {r['time']:.2f} s,"
+        f" {r['mq']} MQ, correct: {r['correct']} (target: under 60 s)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,357 @@
+"""The red–blue state-merging engine shared by RPNI, EDSM and the search on top of them.
+
+The hypothesis lives in flat Python lists (fast scalar access, unlike numpy):
+
+- ``ch[q * k + a]``: the successor of node ``q`` on input ``a`` (-1: none);
+- ``lab[q]``: the output at node ``q`` (-1: unknown) — DFA / Moore;
+- ``eo[q * k + a]``: the output of the edge ``q --a-->`` (-1: none) — Mealy.
+
+Red nodes are the states of the hypothesis; every other node belongs to a tree
+hanging off a red node (a *blue* node is the root of such a tree). Merging a blue node
+``b`` into a red node ``r`` redirects ``b``'s one incoming edge to ``r`` and then
+*folds* ``b``'s tree into the hypothesis from ``r``: node pairs ``(h, t)`` are walked
+with ``t`` in ``b``'s tree; ``t``'s output is copied onto ``h`` or compared with it,
+and each child of ``t`` is either paired with ``h``'s child on the same input or, where
+``h`` has none, hung under ``h`` whole. Every ``t`` is visited once and the nodes hung
+under ``h`` keep their one incoming edge, so the invariant (red core plus trees)
+survives and no union–find is needed.
+
+Every write goes into an undo log (each write turns a -1 into a value), so trying a
+merge and taking it back costs no more than the fold itself. A fold fails as soon as
+two outputs differ; its *score* is the number of outputs it found equal (the evidence
+of Lang, Pearlmutter & Price's EDSM).
+
+Two facts keep EDSM cheap:
+
+- merging is monotone: if ``b`` cannot merge into ``r`` now, it cannot after further
+  merges (the hypothesis only gets coarser), so failed pairs are dropped for good;
+- a fold only reads the nodes it visits, so a merge invalidates the cached score of a
+  pair only if it wrote to a node that pair's fold visited, or entered its blue tree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from catauto.automata.learn.apta import PrefixTree
+
+__all__ = ["Edsm", "Hypothesis"]
+
+_REDIRECT = -(1 << 62)  # undo-log marker: the two entries before it are (index, old child)
+
+
+class Hypothesis:
+    """A red–blue hypothesis over a prefix tree: fold, undo, promote, merge."""
+
+    __slots__ = ("k", "n", "ch", "lab", "eo", "mealy", "red", "is_red", "red_key")
+
+    def __init__(self, tree: PrefixTree) -> None:
+        self.k = tree.n_inputs
+        self.n = tree.n_nodes
+        self.ch: list[int] = tree.child.ravel().tolist()
+        self.lab: list[int] = tree.label.tolist()
+        self.mealy = tree.edge_output is not None
+        self.eo: list[int] = tree.edge_output.ravel().tolist() if self.mealy else []
+        self.red: list[int] = [0]
+        self.is_red = bytearray(self.n)
+        self.is_red[0] = 1
+        # shortlex key of a red node's access word: (length, promotion rank)
+        self.red_key: dict[int, tuple[int, int]] = {0: (0, 0)}
+
+    def copy(self) -> Hypothesis:
+        new = Hypothesis.__new__(Hypothesis)
+        new.k, new.n, new.mealy = self.k, self.n, self.mealy
+        new.ch, new.lab, new.eo = self.ch.copy(), self.lab.copy(), self.eo.copy()
+        new.red, new.is_red, new.red_key = self.red.copy(), self.is_red[:], dict(self.red_key)
+        return new
+
+    # -- the fringe ----------------------------------------------------------------------
+    def blue(self) -> list[tuple[int, int, int]]:
+        """Blue nodes as ``(b, parent, input)``, in shortlex order of their access words."""
+        ch, k, is_red, key = self.ch, self.k, self.is_red, self.red_key
+        out = []
+        for r in self.red:
+            base = r * k
+            depth, rank = key[r]
+            for a in range(k):
+                c = ch[base + a]
+                if c >= 0 and not is_red[c]:
+                    out.append(((depth, rank, a), c, r, a))
+        out.sort()
+        return [(c, r, a) for _, c, r, a in out]
+
+    def promote(self, b: int, parent: int) -> None:
+        self.is_red[b] = 1
+        self.red_key[b] = (self.red_key[parent][0] + 1, len(self.red))
+        self.red.append(b)
+
+    # -- merging -------------------------------------------------------------------------
+    def fold(self, r: int, b: int, parent: int, a: int, undo: list, visit: list) -> int:
+        """Merge blue ``b`` (child of ``parent`` on ``a``) into red ``r``.
+
+        Returns the score (≥ 0), or -1 if two outputs clash; writes are logged in
+        ``undo`` (the caller undoes a clash), the nodes visited on the hypothesis side
+        are appended to ``visit``.
+        """
+        ch, k = self.ch, self.k
+        x = parent * k + a
+        ch[x] = r
+        undo.append(x)
+        undo.append(b)
+        undo.append(_REDIRECT)
+        if self.mealy:
+            return _fold_mealy(ch, self.eo, k, r, b, undo, visit)
+        return _fold_moore(ch, self.lab, k, r, b, undo, visit)
+
+    def undo(self, log: list) -> None:
+        """Take back the writes of ``fold`` recorded in ``log`` (and empty it)."""
+        ch, lab, eo, mealy = self.ch, self.lab, self.eo, self.mealy
+        i = len(log) - 1
+        while i >= 0:
+            x = log[i]
+            if x == _REDIRECT:
+                ch[log[i - 2]] = log[i - 1]
+                i -= 3
+                continue
+            if x >= 0:
+                ch[x] = -1
+                if mealy:
+                    eo[x] = -1
+            else:
+                lab[~x] = -1
+            i -= 1
+        log.clear()
+
+    def written(self, log: list) -> set[int]:
+        """The nodes whose entries the fold that made ``log`` wrote."""
+        k = self.k
+        out = set()
+        i = len(log) - 1
+        while i >= 0:
+            x = log[i]
+            if x == _REDIRECT:
+                out.add(log[i - 2] // k)
+                i -= 3
+                continue
+            out.add(x // k if x >= 0 else ~x)
+            i -= 1
+        return out
+
+    def try_merge(self, r: int, b: int, parent: int, a: int) -> int:
+        """The score of merging ``b`` into ``r`` (-1: impossible); hypothesis unchanged."""
+        log: list = []
+        score = self.fold(r, b, parent, a, log, [])
+        self.undo(log)
+        return score
+
+    # -- result --------------------------------------------------------------------------
+    def tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """``delta int32[m, k]`` (-1: undetermined), ``label int32[m]`` (-1: unknown) and,
+        for Mealy, ``output int32[m, k]``, over the red states in promotion order."""
+        red, k = self.red, self.k
+        index = np.full(self.n, -1, dtype=np.int64)
+        index[red] = np.arange(len(red))
+        ch = np.asarray(self.ch, dtype=np.int64).reshape(-1, k)[red]
+        delta = np.where(ch >= 0, index[np.maximum(ch, 0)], -1).astype(np.int32)
+        if (delta[ch >= 0] < 0).any():  # pragma: no cover - a blue node was left
+            raise AssertionError("a transition leaves the red states")
+        label = np.asarray(self.lab, dtype=np.int32)[red]
+        out = None
+        if self.mealy:
+            out = np.asarray(self.eo, dtype=np.int32).reshape(-1, k)[red]
+        return delta, label, out
+
+
+class Edsm:
+    """Blue-fringe EDSM over a hypothesis, with the scores of mergeable pairs cached.
+
+    ``cand[b]``: the red states ``b`` may still merge with (the others failed, for
+    good), ``seen[b]``: how many red states (in promotion order) were considered for
+    ``b``; ``cache[r * n + b] = (score, visited)`` for mergeable pairs.
+    """
+
+    __slots__ = ("hyp", "cand", "seen", "cache", "absorbed")
+
+    def __init__(self, hyp: Hypothesis) -> None:
+        self.hyp = hyp
+        self.absorbed = 0  # tree nodes folded into others so far
+        self.cand: dict[int, list[int]] = {}
+        self.seen: dict[int, int] = {}
+        self.cache: dict[int, tuple[int, frozenset]] = {}
+
+    def copy(self) -> Edsm:
+        new = Edsm.__new__(Edsm)
+        new.hyp = self.hyp.copy()
+        new.cand = {b: c.copy() for b, c in self.cand.items()}
+        new.seen = dict(self.seen)
+        new.cache = dict(self.cache)
+        new.absorbed = self.absorbed
+        return new
+
+    @property
+    def unabsorbed(self) -> int:
+        """How many tree nodes are neither red nor folded into another node yet."""
+        return self.hyp.n - len(self.hyp.red) - self.absorbed
+
+    def options(self, b: int, parent: int, a: int) -> list[tuple[int, int]]:
+        """``(score, red)`` for every red state ``b`` merges with (in promotion order)."""
+        hyp, cache, n = self.hyp, self.cache, self.hyp.n
+        red = hyp.red
+        cand = self.cand.get(b)
+        if cand is None:
+            cand = self.cand[b] = []
+            self.seen[b] = 0
+        seen = self.seen[b]
+        if seen < len(red):
+            cand.extend(red[seen:])
+            self.seen[b] = len(red)
+        out = []
+        keep = []
+        log: list = []
+        for r in cand:
+            key = r * n + b
+            hit = cache.get(key)
+            if hit is None:
+                visit: list = []
+                s = hyp.fold(r, b, parent, a, log, visit)
+                hyp.undo(log)
+                if s < 0:
+                    continue
+                cache[key] = (s, frozenset(visit))
+            else:
+                s = hit[0]
+            keep.append(r)
+            out.append((s, r))
+        if len(keep) != len(cand):
+            self.cand[b] = keep
+        return out
+
+    def decide(self, width: int = 1) -> tuple | None:
+        """The next step: ``("promote", b, parent)`` for the first blue node (shortlex)
+        that merges with no red state, else ``("merge", [(score, r, b, parent, a), ...])``
+        with the ``width`` best merges, best first (ties: shortlex blue, then red);
+        None when no blue node is left."""
+        blues = self.hyp.blue()
+        if not blues:
+            return None
+        best: list = []
+        for b, parent, a in blues:
+            opts = self.options(b, parent, a)
+            if not opts:
+                return ("promote", b, parent)
+            for s, r in opts:
+                best.append((s, r, b, parent, a))
+        if width == 1:
+            top = best[0]
+            for c in best:
+                if c[0] > top[0]:
+                    top = c
+            return ("merge", [top])
+        order = sorted(range(len(best)), key=lambda i: -best[i][0])
+        return ("merge", [best[i] for i in order[:width]])
+
+    def promote(self, b: int, parent: int) -> None:
+        self.hyp.promote(b, parent)
+        self.cand.pop(b, None)
+
+    def merge(self, r: int, b: int, parent: int, a: int) -> None:
+        """Merge ``b`` into ``r`` for good and drop the cached scores it invalidates."""
+        hyp = self.hyp
+        log: list = []
+        visit: list = []
+        if hyp.fold(r, b, parent, a, log, visit) < 0:  # pragma: no cover - caller's bug
+            hyp.undo(log)
+            raise AssertionError(f"merge of {b} into {r} clashes")
+        self.absorbed += len(visit)
+        written = hyp.written(log)
+        entered = set(visit)
+        n = hyp.n
+        self.cand.pop(b, None)
+        stale = [
+            key
+            for key, (_, seen) in self.cache.items()
+            if key % n in entered or key % n == b or not seen.isdisjoint(written)
+        ]
+        for key in stale:
+            del self.cache[key]
+
+    def run(self, max_red: int | None = None, progress=None) -> bool:
+        """Greedy EDSM to the end; False if the red states would exceed ``max_red``."""
+        while True:
+            step = self.decide()
+            if step is None:
+                return True
+            if progress is not None:
+                progress(self.hyp)
+            if step[0] == "promote":
+                if max_red is not None and len(self.hyp.red) >= max_red:
+                    return False
+                self.promote(step[1], step[2])
+            else:
+                _, r, b, parent, a = step[1][0]
+                self.merge(r, b, parent, a)
+
+
+def _fold_moore(ch: list, lab: list, k: int, r: int, b: int, undo: list, visit: list) -> int:
+    # depth first: labels sit deep in a prefix tree, so clashes are found sooner
+    stack = [r, b]
+    pop, push = stack.pop, stack.append
+    log, seen = undo.append, visit.append
+    score = 0
+    while stack:
+        t = pop()
+        h = pop()
+        seen(h)
+        lt = lab[t]
+        if lt >= 0:
+            lh = lab[h]
+            if lh < 0:
+                lab[h] = lt
+                log(~h)
+            elif lh != lt:
+                return -1
+            else:
+                score += 1
+        bt = t * k
+        bh = h * k
+        for a in range(k):
+            ct = ch[bt + a]
+            if ct >= 0:
+                x = bh + a
+                c = ch[x]
+                if c >= 0:
+                    push(c)
+                    push(ct)
+                else:
+                    ch[x] = ct
+                    log(x)
+    return score
+
+
+def _fold_mealy(ch: list, eo: list, k: int, r: int, b: int, undo: list, visit: list) -> int:
+    stack = [r, b]
+    pop, push = stack.pop, stack.append
+    log, seen = undo.append, visit.append
+    score = 0
+    while stack:
+        t = pop()
+        h = pop()
+        seen(h)
+        bt = t * k
+        bh = h * k
+        for a in range(k):
+            ct = ch[bt + a]
+            if ct >= 0:
+                x = bh + a
+                c = ch[x]
+                if c >= 0:
+                    if eo[x] != eo[bt + a]:
+                        return -1
+                    score += 1
+                    push(c)
+                    push(ct)
+                else:
+                    ch[x] = ct
+                    eo[x] = eo[bt + a]
+                    log(x)
+    return score

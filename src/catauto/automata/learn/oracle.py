@@ -1,0 +1,591 @@
+"""Equivalence oracles: find a word on which a hypothesis and the teacher's system differ.
+
+An oracle's ``find_counterexample(hypothesis, teacher)`` returns a counterexample as a
+tuple of input indices (into ``teacher.inputs``) whose last output differs, or ``None``.
+Test words run through the teacher, so they are cached, counted (``stats.tests``,
+``stats.symbols_eq``) and a counterexample is always a real one. Random oracles take a
+``seed`` and keep their generator across equivalence queries, so a learning run is
+reproducible; every oracle is bounded (a number of tests or steps per query, or the depth
+of its exhaustive suite).
+
+==================  =========================================  ===========================
+oracle              tests per equivalence query                AALpy 2.0 counterpart
+==================  =========================================  ===========================
+PerfectOracle       none: shortest difference via the machines PerfectKnowledgeEqOracle
+RandomWordOracle    ``n_words`` uniform words                  RandomWordEqOracle
+RandomWalkOracle    ``n_steps`` steps, reset w.p. ``reset_prob`` RandomWalkEqOracle
+WMethodOracle       transition cover · I^≤e · W                WMethodEqOracle
+WpMethodOracle      Wp: state cover · I^≤e · W, then W_q       WpMethodEqOracle
+RandomWpOracle      access · random middle · W or W_q          RandomWpMethodEqOracle
+RandomWOracle       access · random walk · W, per state        RandomWMethodEqOracle
+TestSuiteOracle     a fixed list of words                      ProvidedSequencesOracle...
+==================  =========================================  ===========================
+
+``e`` is ``extra_states`` (AALpy's ``max_number_of_states`` minus the hypothesis size,
+which ``max_states=`` reproduces).
+
+>>> from catauto.automata import DFA
+>>> from catauto.automata.learn.teacher import MachineTeacher
+>>> even_a = DFA([[1, 0], [0, 1]], accepting=[True, False], inputs="ab")
+>>> everything = DFA([[0, 0]], accepting=[True], inputs="ab")
+>>> t = MachineTeacher(even_a)
+>>> t.decode(RandomWordOracle(n_words=20, seed=1).find_counterexample(everything, t))[-1]
+'a'
+>>> WMethodOracle(extra_states=1).find_counterexample(even_a, t) is None
+True
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from itertools import product
+
+import numpy as np
+
+from catauto.automata.learn.teacher import LearningError, Teacher
+from catauto.automata.machine import Machine
+
+Word = tuple[int, ...]
+
+
+class HypothesisRunner:
+    """A machine's tables as lists, outputs translated into a teacher's output indices.
+
+    An undefined transition leads to the state ``-1``, whose outputs are ``-1`` (which
+    no system output equals, so a partial hypothesis is wrong wherever it is undefined).
+    """
+
+    def __init__(self, machine: Machine, teacher: Teacher) -> None:
+        if tuple(machine.inputs) != teacher.inputs:
+            raise LearningError(
+                f"the hypothesis inputs {machine.inputs!r} differ from the teacher's"
+                f" {teacher.inputs!r}"
+            )
+        if (machine.kind == "mealy") != (teacher.kind == "mealy"):
+            raise LearningError(f"a {machine.kind} hypothesis for a {teacher.kind} teacher")
+        self.machine = machine
+        self.moore = machine.kind != "mealy"
+        self.initial = machine.initial
+        self.n = machine.n_states
+        self.k = machine.n_inputs
+        self.delta: list[list[int]] = machine.delta.tolist()
+        index = [teacher.intern(o) for o in machine.outputs]
+        if self.moore:
+            self.out: list = [index[o] for o in machine.output.tolist()]
+        else:
+            self.out = [
+                [index[o] if d >= 0 else -1 for o, d in zip(row, drow, strict=True)]
+                for row, drow in zip(machine.output.tolist(), self.delta, strict=True)
+            ]
+
+    def run(self, word: Iterable[int], q: int | None = None) -> int:
+        delta = self.delta
+        q = self.initial if q is None else q
+        for a in word:
+            if q < 0:
+                return -1
+            q = delta[q][a]
+        return q
+
+    def expected(self, word: Sequence[int]) -> list[int]:
+        """The hypothesis's output word (Moore: ``len + 1`` outputs)."""
+        delta, out = self.delta, self.out
+        q = self.initial
+        if self.moore:
+            res = [out[q]]
+            for a in word:
+                q = delta[q][a] if q >= 0 else -1
+                res.append(out[q] if q >= 0 else -1)
+            return res
+        res = []
+        for a in word:
+            if q < 0:
+                res.append(-1)
+                continue
+            res.append(out[q][a])
+            q = delta[q][a]
+        return res
+
+
+class Oracle:
+    """Base class: ``find_counterexample(hypothesis, teacher) -> word | None``."""
+
+    def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _first_failure(
+        tests: Iterable[Sequence[int]], runner: HypothesisRunner, teacher: Teacher
+    ) -> Word | None:
+        run_test, expected = teacher.run_test, runner.expected
+        for word in tests:
+            cut = run_test(word, expected(word))
+            if cut >= 0:
+                return tuple(word[:cut])
+        return None
+
+
+def equivalence_query(oracle: Oracle, hypothesis: Machine, teacher: Teacher) -> Word | None:
+    """Ask ``oracle``, count the query and check that a counterexample is one.
+
+    Returns the counterexample cut after its first differing output.
+    """
+    import time
+
+    start = time.perf_counter()
+    teacher.stats.eq += 1
+    try:
+        cex = oracle.find_counterexample(hypothesis, teacher)
+    finally:
+        teacher.stats.eq_seconds += time.perf_counter() - start
+    if cex is None:
+        return None
+    cex = tuple(int(a) for a in cex)
+    if any(not 0 <= a < len(teacher.inputs) for a in cex):
+        raise LearningError(f"{type(oracle).__name__} returned a word outside the inputs: {cex}")
+    cut = teacher.run_test(cex, HypothesisRunner(hypothesis, teacher).expected(cex))
+    if cut < 0:
+        raise LearningError(
+            f"{type(oracle).__name__} returned {teacher.decode(cex)!r}, on which the hypothesis"
+            " and the system agree: not a counterexample"
+        )
+    return cex[:cut]
+
+
+# -- structure of a hypothesis: access words and separating words ---------------------------
+
+
+def access_words(m: Machine) -> list[Word | None]:
+    """Shortest access word of every state (breadth first, inputs in order); None if unreachable.
+
+    >>> from catauto.automata import DFA
+    >>> access_words(DFA([[1, 0], [2, 1], [2, 2]], accepting=[0, 0, 1], inputs="ab"))
+    [(), (0,), (0, 0)]
+    """
+    delta = m.delta.tolist()
+    words: list[Word | None] = [None] * m.n_states
+    words[m.initial] = ()
+    queue = [m.initial]
+    for q in queue:
+        for a, r in enumerate(delta[q]):
+            if r >= 0 and words[r] is None:
+                words[r] = words[q] + (a,)  # type: ignore[operator]
+                queue.append(r)
+    return words
+
+
+def separating_family(m: Machine) -> tuple[list[Word], list[list[Word]]]:
+    """A characterization set W and a state identifier W_q for every state.
+
+    Built as a splitting tree: blocks of states are split by the outputs of words; the
+    words of the splits on the path to ``q``'s leaf separate ``q`` from every state that is
+    not equivalent to it (the Wp-method's W_q), and all split words form W. Words are
+    tuples of input indices; a Moore machine's ``()`` splits by the state output.
+
+    >>> from catauto.automata import DFA
+    >>> w, wq = separating_family(DFA([[1, 0], [2, 1], [2, 2]], accepting=[0, 0, 1], inputs="ab"))
+    >>> sorted(w)
+    [(), (0,)]
+    >>> wq[2]
+    [()]
+    """
+    n, k = m.n_states, m.n_inputs
+    moore = m.kind != "mealy"
+    sink = n  # the undefined state: outputs -1, loops
+    delta = np.vstack([np.where(m.delta < 0, sink, m.delta), np.full(k, sink)]).astype(np.int64)
+    if moore:
+        out = np.append(m.output, -1).astype(np.int64)
+    else:
+        out = np.vstack([np.where(m.delta < 0, -1, m.output), np.full(k, -1)]).astype(np.int64)
+
+    def response(states: np.ndarray, word: Word) -> np.ndarray:
+        q = states
+        cols = [out[q]] if moore else []
+        for a in word:
+            if moore:
+                q = delta[q, a]
+                cols.append(out[q])
+            else:
+                cols.append(out[q, a])
+                q = delta[q, a]
+        return np.stack(cols, axis=1) if cols else np.zeros((len(states), 0), np.int64)
+
+    # Splitting tree: node -> (parent, word); every block is a leaf node.
+    node_parent = [-1]
+    node_word: list[Word | None] = [None]
+    node_depth = [0]
+    block_of = np.zeros(n + 1, dtype=np.int64)
+    blocks: list[np.ndarray] = [np.arange(n + 1)]
+    leaf = [0]
+
+    def split(b: int, word: Word) -> bool:
+        states = blocks[b]
+        resp = response(states, word)
+        _, cls = np.unique(resp, axis=0, return_inverse=True)
+        cls = cls.ravel()
+        if cls.max() == 0:
+            return False
+        parent = leaf[b]
+        node_word[parent] = word
+        for c in range(int(cls.max()) + 1):
+            members = states[cls == c]
+            node_parent.append(parent)
+            node_word.append(None)
+            node_depth.append(node_depth[parent] + 1)
+            if c == 0:
+                blocks[b], leaf[b] = members, len(node_word) - 1
+            else:
+                block_of[members] = len(blocks)
+                blocks.append(members)
+                leaf.append(len(node_word) - 1)
+        return True
+
+    def lca_word(b1: int, b2: int) -> Word:
+        x, y = leaf[b1], leaf[b2]
+        while node_depth[x] > node_depth[y]:
+            x = node_parent[x]
+        while node_depth[y] > node_depth[x]:
+            y = node_parent[y]
+        while x != y:
+            x, y = node_parent[x], node_parent[y]
+        return node_word[x]  # type: ignore[return-value]
+
+    for word in [()] if moore else [(a,) for a in range(k)]:
+        for b in range(len(blocks)):
+            if len(blocks[b]) > 1:
+                split(b, word)
+    changed = True
+    while changed:
+        changed = False
+        for b in range(len(blocks)):
+            states = blocks[b]
+            if len(states) < 2:
+                continue
+            for a in range(k):
+                targets = block_of[delta[states, a]]
+                differ = np.flatnonzero(targets != targets[0])
+                if len(differ):
+                    word = (a, *lca_word(int(targets[0]), int(targets[differ[0]])))
+                    changed |= split(b, word)
+                    break
+
+    words = sorted({w for w in node_word if w is not None}, key=lambda w: (len(w), w))
+    identifiers = []
+    for q in range(n):
+        path: list[Word] = []
+        x = node_parent[leaf[block_of[q]]]
+        while x >= 0:
+            path.append(node_word[x])  # type: ignore[arg-type]
+            x = node_parent[x]
+        identifiers.append(path[::-1])
+    return words, identifiers
+
+
+def _cover(m: Machine) -> tuple[list[Word], list[Word]]:
+    """State cover and transition cover (reachable states only)."""
+    acc = [w for w in access_words(m) if w is not None]
+    return acc, [w + (a,) for w in acc for a in range(m.n_inputs)]
+
+
+# -- the oracles ----------------------------------------------------------------------------
+
+
+class PerfectOracle(Oracle):
+    """Equivalence with a known machine: a shortest counterexample, found without tests.
+
+    A breadth-first search over pairs (hypothesis state, target state), inputs in order,
+    that stops at the first pair whose outputs differ: the same shortest,
+    length-lexicographically first word as the machine algebra's ``counterexample``
+    (which first decides equivalence by partition refinement, dearer when the
+    difference is near). The word is still confirmed by the teacher (cached).
+    """
+
+    def __init__(self, target: Machine) -> None:
+        self.target = target
+        self._tables: tuple | None = None
+
+    def _target_tables(self, teacher: Teacher) -> tuple[list, list, list[int]]:
+        if self._tables is None or self._tables[0] is not teacher:
+            t = self.target
+            if set(t.inputs) != set(teacher.inputs) or len(t.inputs) != len(teacher.inputs):
+                raise LearningError(
+                    f"the target's inputs {t.inputs!r} differ from the teacher's {teacher.inputs!r}"
+                )
+            perm = [t.input_index(s) for s in teacher.inputs]
+            index = [teacher.intern(o) for o in t.outputs]
+            delta = [[row[a] for a in perm] for row in t.delta.tolist()]
+            if t.kind == "mealy":
+                out = [
+                    [index[row[a]] if row[a] >= 0 else -1 for a in perm]
+                    for row in t.output.tolist()
+                ]
+            else:
+                out = [index[o] for o in t.output.tolist()]
+            self._tables = (teacher, delta, out)
+        return self._tables[1], self._tables[2], [self.target.initial]
+
+    def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
+        runner = HypothesisRunner(hypothesis, teacher)
+        tdelta, tout, (t0,) = self._target_tables(teacher)
+        hdelta, hout, k = runner.delta, runner.out, runner.k
+        moore = runner.moore
+        start = (runner.initial, t0)
+        if moore and hout[start[0]] != tout[t0]:
+            return ()
+        parent: dict[tuple[int, int], tuple[tuple[int, int], int] | None] = {start: None}
+        level = [start]
+        found = None
+        while level and found is None:
+            nxt = []
+            for pair in level:
+                p, q = pair
+                hrow, trow = hdelta[p], tdelta[q]
+                for a in range(k):
+                    p2, q2 = hrow[a], trow[a]
+                    if moore:
+                        differ = (hout[p2] if p2 >= 0 else -1) != (tout[q2] if q2 >= 0 else -1)
+                    else:
+                        differ = hout[p][a] != tout[q][a]
+                    if differ:
+                        found = (pair, a)
+                        break
+                    if p2 < 0 or q2 < 0:
+                        continue
+                    succ = (p2, q2)
+                    if succ not in parent:
+                        parent[succ] = (pair, a)
+                        nxt.append(succ)
+                if found is not None:
+                    break
+            level = nxt
+        if found is None:
+            return None
+        pair, a = found
+        word = [a]
+        link = parent[pair]
+        while link is not None:
+            pair, b = link
+            word.append(b)
+            link = parent[pair]
+        word.reverse()
+        cex = tuple(word)
+        if teacher.run_test(cex, runner.expected(cex)) < 0:
+            raise LearningError(
+                f"the target machine and the teacher disagree: on {teacher.decode(cex)!r}"
+                " the target differs from the hypothesis but the teacher does not"
+            )
+        return cex
+
+
+class _Seeded(Oracle):
+    def __init__(self, seed: int | None) -> None:
+        self.seed = seed
+        self.rng = random.Random(seed)
+
+
+class RandomWordOracle(_Seeded):
+    """``n_words`` words per query, lengths uniform in ``[min_length, max_length]``."""
+
+    def __init__(
+        self, n_words: int = 500, min_length: int = 10, max_length: int = 30, seed: int | None = 0
+    ) -> None:
+        super().__init__(seed)
+        if not 0 <= min_length <= max_length or n_words < 0:
+            raise LearningError("need n_words >= 0 and 0 <= min_length <= max_length")
+        self.n_words, self.min_length, self.max_length = n_words, min_length, max_length
+
+    def tests(self, k: int) -> Iterator[Word]:
+        rng = self.rng
+        for _ in range(self.n_words):
+            yield tuple(
+                rng.randrange(k) for _ in range(rng.randint(self.min_length, self.max_length))
+            )
+
+    def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
+        runner = HypothesisRunner(hypothesis, teacher)
+        return self._first_failure(self.tests(runner.k), runner, teacher)
+
+
+class RandomWalkOracle(_Seeded):
+    """A random walk of ``n_steps`` inputs per query, reset before a step w.p. ``reset_prob``."""
+
+    def __init__(self, n_steps: int = 5000, reset_prob: float = 0.09, seed: int | None = 0) -> None:
+        super().__init__(seed)
+        if n_steps < 0 or not 0 < reset_prob <= 1:
+            raise LearningError("need n_steps >= 0 and 0 < reset_prob <= 1")
+        self.n_steps, self.reset_prob = n_steps, reset_prob
+
+    def tests(self, k: int) -> Iterator[Word]:
+        rng, left = self.rng, self.n_steps
+        word: list[int] = []
+        while left > 0:
+            if word and rng.random() <= self.reset_prob:
+                yield tuple(word)
+                word = []
+            word.append(rng.randrange(k))
+            left -= 1
+        if word:
+            yield tuple(word)
+
+    def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
+        runner = HypothesisRunner(hypothesis, teacher)
+        return self._first_failure(self.tests(runner.k), runner, teacher)
+
+
+def _depth(extra_states: int, max_states: int | None, n: int) -> int:
+    return max(0, max_states - n) if max_states is not None else extra_states
+
+
+class WMethodOracle(Oracle):
+    """The W-method: transition cover · all middles of length ``<= e`` · W.
+
+    ``e`` is ``extra_states``, or ``max_states - n`` when ``max_states`` is given. Finds
+    every fault of a system with at most ``n + e`` states. ``max_tests`` bounds a query.
+    """
+
+    def __init__(
+        self, extra_states: int = 1, max_states: int | None = None, max_tests: int | None = None
+    ) -> None:
+        self.extra_states, self.max_states, self.max_tests = extra_states, max_states, max_tests
+
+    def tests(self, m: Machine) -> Iterator[Word]:
+        _, cover = _cover(m)
+        w, _ = separating_family(m)
+        w = w or [()]
+        depth = _depth(self.extra_states, self.max_states, m.n_states)
+        for d in range(depth + 1):
+            for mid in product(range(m.n_inputs), repeat=d):
+                for p in cover:
+                    for s in w:
+                        yield p + mid + s
+
+    def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
+        runner = HypothesisRunner(hypothesis, teacher)
+        tests = self.tests(hypothesis)
+        if self.max_tests is not None:
+            tests = (t for _, t in zip(range(self.max_tests), tests, strict=False))
+        return self._first_failure(tests, runner, teacher)
+
+
+class WpMethodOracle(WMethodOracle):
+    """The Wp-method: state cover · I^≤e · W, then the other transitions · I^≤e · W_q."""
+
+    def tests(self, m: Machine) -> Iterator[Word]:
+        states, cover = _cover(m)
+        w, ident = separating_family(m)
+        w = w or [()]
+        depth = _depth(self.extra_states, self.max_states, m.n_states)
+        rest = [t for t in cover if t not in set(states)]
+        delta = m.delta.tolist()
+        for d in range(depth + 1):
+            for mid in product(range(m.n_inputs), repeat=d):
+                for p in states:
+                    for s in w:
+                        yield p + mid + s
+        for d in range(depth + 1):
+            for mid in product(range(m.n_inputs), repeat=d):
+                for t in rest:
+                    q = m.initial
+                    for a in t + mid:
+                        q = delta[q][a] if q >= 0 else -1
+                    for s in (ident[q] or [()]) if q >= 0 else [()]:
+                        yield t + mid + s
+
+
+class RandomWpOracle(_Seeded):
+    """Random Wp-method (Smetsers, Moerman, Janssen, Verwer 2016), as AALpy's RandomWp.
+
+    Each of ``n_tests`` tests per query: the access word of a uniformly chosen state, at
+    least ``min_length`` random inputs continued geometrically (expected
+    ``expected_length`` in all), then w.p. 1/2 a word of W, else one of W_q for the state
+    reached.
+    """
+
+    def __init__(
+        self,
+        min_length: int = 1,
+        expected_length: int = 10,
+        n_tests: int = 1000,
+        seed: int | None = 0,
+    ) -> None:
+        super().__init__(seed)
+        if min_length < 0 or expected_length < 0 or n_tests < 0:
+            raise LearningError("min_length, expected_length and n_tests must be >= 0")
+        self.min_length, self.expected_length, self.n_tests = min_length, expected_length, n_tests
+
+    def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
+        runner = HypothesisRunner(hypothesis, teacher)
+        access = [w for w in access_words(hypothesis) if w is not None]
+        w, ident = separating_family(hypothesis)
+        w = w or [(a,) for a in range(runner.k)]
+        rand, k = self.rng.random, runner.k
+        stop = 1 / (self.expected_length + 1)
+        delta = runner.delta
+
+        def tests() -> Iterator[Word]:
+            for _ in range(self.n_tests):
+                p = access[int(rand() * len(access))]
+                word = list(p)
+                limit = self.min_length
+                while limit > 0 or rand() > stop:
+                    word.append(int(rand() * k))
+                    limit -= 1
+                if rand() > 0.5:
+                    word.extend(w[int(rand() * len(w))])
+                else:
+                    q = runner.initial
+                    for a in word:
+                        q = delta[q][a]
+                        if q < 0:
+                            break
+                    local = ident[q] if q >= 0 and ident[q] else w
+                    word.extend(local[int(rand() * len(local))])
+                yield word
+
+        return self._first_failure(tests(), runner, teacher)
+
+
+class RandomWOracle(_Seeded):
+    """Random W-method, as AALpy's RandomWMethod: ``walks_per_state`` tests per state in all.
+
+    A test is the state's access word, 1..``walk_len`` random inputs and a word of W;
+    states already tested in earlier queries (same access word) are not tested again.
+    """
+
+    def __init__(self, walks_per_state: int = 25, walk_len: int = 12, seed: int | None = 0) -> None:
+        super().__init__(seed)
+        self.walks_per_state, self.walk_len = walks_per_state, walk_len
+        self.done: dict[Word, int] = {}
+
+    def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
+        runner = HypothesisRunner(hypothesis, teacher)
+        w, _ = separating_family(hypothesis)
+        w = w or [(a,) for a in range(runner.k)]
+        rng, k = self.rng, runner.k
+        todo = []
+        for p in access_words(hypothesis):
+            if p is not None:
+                todo.extend([p] * (self.walks_per_state - self.done.get(p, 0)))
+        rng.shuffle(todo)
+
+        def tests() -> Iterator[Word]:
+            for p in todo:
+                self.done[p] = self.done.get(p, 0) + 1
+                walk = tuple(rng.randrange(k) for _ in range(rng.randint(1, self.walk_len)))
+                yield p + walk + rng.choice(w)
+
+        return self._first_failure(tests(), runner, teacher)
+
+
+class TestSuiteOracle(Oracle):
+    """A fixed test suite: words of input symbols, tried in order."""
+
+    __test__ = False  # not a pytest class
+
+    def __init__(self, words: Iterable[Iterable[Hashable]]) -> None:
+        self.words = [list(w) for w in words]
+
+    def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
+        runner = HypothesisRunner(hypothesis, teacher)
+        return self._first_failure((teacher.encode(w) for w in self.words), runner, teacher)

@@ -1,0 +1,283 @@
+"""Passive learning by state merging: RPNI and EDSM, for DFA, Moore and Mealy machines.
+
+Both start from the prefix tree of the data and grow a set of *red* states (the
+states of the answer) in the red–blue (blue-fringe) framework; a *blue* node is a
+child of a red state that is not red itself. Each step either merges a blue node into
+a red state (with the determinising fold, see ``_merge``) or promotes it to red.
+
+- ``rpni`` (Oncina & García 1992): take the blue node with the shortlex-least access
+  word, merge it into the first red state (in order of promotion) it merges with
+  consistently, promote it if there is none. Given a characteristic sample of a
+  target, RPNI returns exactly the target's minimal machine.
+- ``edsm`` (Lang, Pearlmutter & Price 1998): score every red–blue pair by its evidence
+  (the number of outputs the fold finds equal); promote a blue node that merges with
+  no red state, otherwise make the highest-scoring merge. ``search=`` adds a search
+  over the early merge choices that keeps the smallest machine (see ``edsm``).
+
+The kind of machine follows the data — a ``Sample`` with True/False labels gives a
+``DFA``, one with other labels a ``Moore`` machine, ``IOTraces`` a ``Mealy`` machine
+— or ``kind=`` (``"moore"`` reads a DFA sample or Mealy traces as Moore data).
+
+What the data leaves undetermined:
+
+- a DFA is returned **complete**: a transition no trace takes goes to a rejecting sink
+  (accepting nothing not seen is the choice that scored best on held-out Abbadingo
+  strings among sink / self-loop / most-used target), and a state no word ends in
+  rejects;
+- a Moore or Mealy machine keeps such transitions undefined (-1), so the machine says
+  what the data did not determine; a Moore state with no known output gets the most
+  frequent output of the data.
+
+The result is minimised, then checked against every trace (a failure would be a bug
+and raises ``RuntimeError``). ``max_states`` bounds the number of red states: when
+the data forces more, a ``StateBoundError`` says so. Runs longer than a second print
+a progress line on stderr unless ``progress=False``.
+
+>>> from catauto.automata.learn.sample import Sample
+>>> words = ["", "a", "aa", "aaa", "aaaa", "b", "ab", "ba"]
+>>> m = rpni(Sample(words, [len(w) % 2 == 0 for w in words]))
+>>> m.n_states, m.accepts("aaaaaa"), m.accepts("aba")
+(2, True, False)
+>>> edsm(Sample(words, [len(w) % 2 == 0 for w in words])).n_states
+2
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+from catauto.automata.learn._merge import Edsm, Hypothesis
+from catauto.automata.learn.apta import PrefixTree, prefix_tree
+from catauto.automata.learn.sample import IOTraces, Sample
+from catauto.automata.machine import DFA, Machine, Mealy, Moore
+from catauto.errors import CatautoError
+
+__all__ = ["StateBoundError", "edsm", "rpni"]
+
+
+class StateBoundError(CatautoError):
+    """The data needs more states than ``max_states`` allows (with this heuristic)."""
+
+
+class _Progress:
+    """A throttled one-line progress report on stderr, only for runs longer than 1 s."""
+
+    def __init__(self, name: str, enabled: bool) -> None:
+        self.name, self.enabled = name, enabled
+        self.start = self.last = time.perf_counter()
+        self.shown = False
+        self.note = ""
+
+    def __call__(self, hyp: Hypothesis) -> None:
+        if not self.enabled:
+            return
+        now = time.perf_counter()
+        if now - self.start < 1.0 or now - self.last < 0.5:
+            return
+        self.last = now
+        self.shown = True
+        sys.stderr.write(
+            f"\r{self.name}: {len(hyp.red)} states{self.note}, {now - self.start:.1f} s   "
+        )
+        sys.stderr.flush()
+
+    def done(self, n_states: int) -> None:
+        if self.shown:
+            took = time.perf_counter() - self.start
+            sys.stderr.write(f"\r{self.name}: {n_states} states in {took:.1f} s{' ' * 30}\n")
+            sys.stderr.flush()
+
+
+def _bound_error(max_states: int) -> StateBoundError:
+    return StateBoundError(
+        f"no machine with at most max_states={max_states} states found: the data forces"
+        " more (with this merge order); raise the bound or try another algorithm"
+    )
+
+
+# -- RPNI -------------------------------------------------------------------------------
+
+
+def _rpni_run(hyp: Hypothesis, max_states: int | None, progress: _Progress) -> None:
+    log: list = []
+    visit: list = []
+    while True:
+        blues = hyp.blue()
+        if not blues:
+            return
+        progress(hyp)
+        b, parent, a = blues[0]
+        for r in hyp.red:
+            if hyp.fold(r, b, parent, a, log, visit) >= 0:
+                log.clear()
+                visit.clear()
+                break
+            hyp.undo(log)
+            visit.clear()
+        else:
+            if max_states is not None and len(hyp.red) >= max_states:
+                raise _bound_error(max_states)
+            hyp.promote(b, parent)
+
+
+def rpni(
+    data: Sample | IOTraces,
+    max_states: int | None = None,
+    *,
+    kind: str | None = None,
+    progress: bool = True,
+) -> Machine:
+    """Learn a machine consistent with ``data`` by RPNI (red–blue, shortlex order).
+
+    ``data``: a ``Sample`` (DFA or Moore) or ``IOTraces`` (Mealy); ``kind`` overrides
+    the kind; ``max_states`` bounds the red states (``StateBoundError`` beyond it).
+    Returns a minimal ``DFA`` / ``Moore`` / ``Mealy`` that agrees with every trace.
+    """
+    tree = prefix_tree(data, kind)
+    hyp = Hypothesis(tree)
+    report = _Progress("rpni", progress)
+    _rpni_run(hyp, max_states, report)
+    machine = _finish(tree, hyp, data)
+    report.done(machine.n_states)
+    return machine
+
+
+# -- EDSM -------------------------------------------------------------------------------
+
+
+def _apply(state: Edsm, choice: tuple) -> None:
+    if choice[0] == "promote":
+        state.promote(choice[1], choice[2])
+    else:
+        state.merge(*choice[1:])
+
+
+def _search(
+    state: Edsm,
+    width: int,
+    time_limit: float | None,
+    max_red: int | None,
+    progress: _Progress,
+) -> Edsm | None:
+    """EDSM with a look-ahead over merge choices, keeping the smallest result.
+
+    At each merge decision the ``width`` best-scoring merges other than EDSM's own
+    choice, and the promotion of EDSM's blue node instead, are each completed by greedy
+    EDSM, capped just below the size of the best machine found so far; the decision
+    follows the alternative that ends strictly smaller, else EDSM's choice. The best
+    machine is always the greedy completion of the current path, so running out of
+    ``time_limit`` simply returns it. Returns the finished state (None: nothing
+    within ``max_red``).
+    """
+    start = time.perf_counter()
+    best = state.copy()
+    if not best.run(max_red, progress):
+        best = None
+    best_size = len(best.hyp.red) if best is not None else (max_red or 0) + 1
+    while True:
+        if time_limit is not None and time.perf_counter() - start > time_limit:
+            return best
+        step = state.decide(width + 1)
+        if step is None:
+            return state if best is None or len(state.hyp.red) <= best_size else best
+        progress(state.hyp)
+        if step[0] == "promote":
+            if len(state.hyp.red) >= best_size:
+                return best  # this path cannot beat the best any more
+            state.promote(step[1], step[2])
+            continue
+        merges = step[1]
+        choice = ("merge", *merges[0][1:])
+        alternatives = [("merge", *m[1:]) for m in merges[1:]]
+        if len(state.hyp.red) + 1 < best_size:
+            alternatives.append(("promote", merges[0][2], merges[0][3]))
+        for alt in alternatives:
+            if time_limit is not None and time.perf_counter() - start > time_limit:
+                break
+            trial = state.copy()
+            _apply(trial, alt)
+            if trial.run(best_size - 1):
+                best, best_size, choice = trial, len(trial.hyp.red), alt
+                progress.note = f" (best {best_size})"
+        _apply(state, choice)
+
+
+def edsm(
+    data: Sample | IOTraces,
+    max_states: int | None = None,
+    *,
+    kind: str | None = None,
+    search: int = 0,
+    time_limit: float | None = None,
+    progress: bool = True,
+) -> Machine:
+    """Learn a machine consistent with ``data`` by evidence-driven state merging.
+
+    Arguments as for ``rpni``, and:
+
+    - ``search``: 0 for plain blue-fringe EDSM; ``w ≥ 1`` looks ahead at every merge
+      decision — the ``w`` best merges and the promotion of the best merge's blue
+      node are each completed by greedy EDSM, and the decision that leads to the
+      smallest machine is taken (never larger than plain EDSM's);
+    - ``time_limit``: seconds after which the search stops looking ahead and returns
+      the best machine found so far.
+
+    Returns a minimal machine that agrees with every trace.
+    """
+    tree = prefix_tree(data, kind)
+    state = Edsm(Hypothesis(tree))
+    report = _Progress("edsm", progress)
+    if search:
+        state = _search(state, search, time_limit, max_states, report)
+        if state is None:
+            raise _bound_error(max_states or 0)
+    elif not state.run(max_states, report):
+        raise _bound_error(max_states or 0)
+    machine = _finish(tree, state.hyp, data)
+    report.done(machine.n_states)
+    return machine
+
+
+# -- from the hypothesis to a machine ---------------------------------------------------
+
+
+def _finish(tree: PrefixTree, hyp: Hypothesis, data: Sample | IOTraces) -> Machine:
+    machine = _machine(tree, hyp).minimize()
+    _verify(machine, tree, data)
+    return machine
+
+
+def _machine(tree: PrefixTree, hyp: Hypothesis) -> Machine:
+    """The red states as a machine (see the module doc for what is filled in)."""
+    delta, label, out = hyp.tables()
+    if tree.kind == "mealy":
+        return Mealy(delta, out, 0, tree.inputs, tree.outputs)
+    if tree.kind == "dfa":
+        return DFA(delta, label == 1, 0, tree.inputs).complete()
+    known = tree.label[tree.label >= 0]
+    common = int(np.bincount(known).argmax()) if len(known) else 0
+    label = np.where(label >= 0, label, common)
+    outputs = tree.outputs if tree.outputs else (None,)
+    return Moore(delta, label, 0, tree.inputs, outputs)
+
+
+def _verify(machine: Machine, tree: PrefixTree, data: Any) -> None:
+    """Raise ``RuntimeError`` if ``machine`` disagrees with a trace (a learner bug)."""
+    if isinstance(data, Sample):
+        got = data.predict(machine)
+        bad = np.flatnonzero(data.labelled & (got != data.labels))
+        if len(bad):
+            raise RuntimeError(
+                f"internal error: the learned machine disagrees with {data.describe(int(bad[0]))}"
+            )
+        return
+    bad = np.flatnonzero(data.predict(machine) != data.out_symbols)
+    if len(bad):
+        trace = int(np.searchsorted(data.offsets, bad[0], side="right") - 1)
+        raise RuntimeError(
+            f"internal error: the learned machine disagrees with {data.describe(trace)}"
+        )

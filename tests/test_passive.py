@@ -1,0 +1,237 @@
+"""RPNI and EDSM: consistency with every trace, identification from characteristic
+samples, the Tomita grammars, bounds, kinds and the real data."""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from catauto.automata import DFA, Mealy, Moore, zoo
+from catauto.automata.learn.abbadingo import abbadingo_instance
+from catauto.automata.learn.passive import StateBoundError, edsm, rpni
+from catauto.automata.learn.sample import ContradictionError, IOTraces, Sample, read_abbadingo
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "automata_data"
+LEARNERS = [
+    pytest.param(rpni, id="rpni"),
+    pytest.param(edsm, id="edsm"),
+    pytest.param(lambda data, **kw: edsm(data, search=1, **kw), id="edsm-search"),
+]
+kinds = st.sampled_from(["dfa", "moore", "mealy"])
+
+
+def _target(kind: str, n: int, k: int, seed: int, minimal: bool = False):
+    inputs = "abc"[:k]
+    if kind == "dfa":
+        return zoo.random_dfa(n, inputs, seed=seed, minimal=minimal)
+    if kind == "moore":
+        return zoo.random_moore(n, inputs, "xyz", seed=seed, minimal=minimal)
+    return zoo.random_mealy(n, inputs, "xy", seed=seed, minimal=minimal)
+
+
+def _data(target, words: list[tuple]):
+    """Traces of ``target`` on ``words``: labels (DFA, Moore) or output words (Mealy)."""
+    if isinstance(target, Mealy):
+        return IOTraces(words, [target.transduce(w) for w in words], target.inputs)
+    if isinstance(target, DFA):
+        return Sample(words, [target.accepts(w) for w in words], target.inputs)
+    return Sample(words, [target.transduce(w)[-1] for w in words], target.inputs)
+
+
+def _random_words(rng: np.random.Generator, alphabet: str, count: int, max_len: int) -> list:
+    return [tuple(rng.choice(list(alphabet), rng.integers(0, max_len + 1))) for _ in range(count)]
+
+
+# -- consistency ---------------------------------------------------------------------------
+@pytest.mark.parametrize("learn", LEARNERS)
+@settings(max_examples=30)
+@given(kinds, st.integers(1, 6), st.integers(1, 3), st.integers(0, 2**31), st.integers(1, 60))
+def test_learned_machine_agrees_with_every_trace(learn, kind, n, k, seed, count):
+    target = _target(kind, n, k, seed)
+    rng = np.random.default_rng(seed)
+    words = _random_words(rng, "abc"[:k], count, 8)
+    if kind == "mealy":
+        words = [w for w in words if w] or [("a",)]
+    data = _data(target, words)
+    m = learn(data, progress=False)
+    assert data.accuracy(m) == 1.0
+    assert m.kind == kind
+    assert m.minimize() == m  # minimal, canonically numbered
+    if kind == "dfa":
+        assert m.is_complete
+
+
+@settings(max_examples=20)
+@given(st.integers(1, 6), st.integers(0, 2**31), st.integers(5, 60))
+def test_search_is_never_larger_than_plain_edsm(n, seed, count):
+    target = _target("dfa", n, 2, seed)
+    words = _random_words(np.random.default_rng(seed), "ab", count, 8)
+    data = _data(target, words)
+    plain, searched = edsm(data, progress=False), edsm(data, search=2, progress=False)
+    assert data.accuracy(searched) == 1.0
+    assert searched.n_states <= plain.n_states
+
+
+# -- identification from a characteristic sample -------------------------------------------
+def _access_words(m) -> list[tuple]:
+    """Shortlex-least access word of every state (breadth first, inputs in order)."""
+    seen = {m.initial: ()}
+    queue = deque([m.initial])
+    while queue:
+        q = queue.popleft()
+        for a, sym in enumerate(m.inputs):
+            r = int(m.delta[q, a])
+            if r >= 0 and r not in seen:
+                seen[r] = (*seen[q], sym)
+                queue.append(r)
+    return sorted(seen.values(), key=lambda w: (len(w), [m.inputs.index(s) for s in w]))
+
+
+def characteristic_words(m) -> list[tuple]:
+    """The kernel (access words and their one-letter extensions) times every suffix up
+    to length ``n``: all states reached, every pair of states told apart."""
+    access = _access_words(m)
+    kernel = set(access) | {(*u, a) for u in access for a in m.inputs}
+    suffixes = [w for L in range(m.n_states + 1) for w in itertools.product(m.inputs, repeat=L)]
+    words = {(*u, *w) for u in kernel for w in suffixes}
+    return sorted(words, key=lambda w: (len(w), w))
+
+
+@settings(max_examples=40)
+@given(kinds, st.integers(1, 4), st.integers(1, 2), st.integers(0, 2**31))
+def test_rpni_identifies_the_target_from_a_characteristic_sample(kind, n, k, seed):
+    target = _target(kind, n, k, seed, minimal=True)
+    words = characteristic_words(target)
+    if kind == "mealy":
+        words = [w for w in words if w]
+    m = rpni(_data(target, words), progress=False)
+    assert m.equivalent(target)
+    assert m.n_states == target.n_states
+
+
+@settings(max_examples=20)
+@given(st.integers(1, 4), st.integers(0, 2**31))
+def test_characteristic_sample_inside_more_data_still_identifies(n, seed):
+    target = _target("dfa", n, 2, seed, minimal=True)
+    extra = _random_words(np.random.default_rng(seed), "ab", 50, 10)
+    m = rpni(_data(target, characteristic_words(target) + extra), progress=False)
+    assert m.equivalent(target) and m.n_states == target.n_states
+
+
+# -- Tomita ---------------------------------------------------------------------------------
+def _tomita_sample(k: int, count: int, seed: int) -> Sample:
+    rng = np.random.default_rng(seed)
+    words = ["".join(rng.choice(["0", "1"], rng.integers(0, 21))) for _ in range(count)]
+    target = zoo.tomita(k)
+    return Sample(words, [target.accepts(w) for w in words], inputs=("0", "1"))
+
+
+@pytest.mark.parametrize("k", [1, 3, 5, 7])
+def test_tomita_exact_from_2000_words(k):
+    data = _tomita_sample(k, 2000, seed=k)
+    for learn in (rpni, edsm):
+        assert learn(data, progress=False).equivalent(zoo.tomita(k))
+
+
+@pytest.mark.parametrize("k", range(1, 8))
+def test_edsm_tomita_exact_from_200_words(k):
+    assert edsm(_tomita_sample(k, 200, seed=100 + k), progress=False).equivalent(zoo.tomita(k))
+
+
+# -- options and errors ---------------------------------------------------------------------
+@pytest.mark.parametrize("learn", [rpni, edsm])
+def test_contradictions_are_reported(learn):
+    with pytest.raises(ContradictionError, match="trace #0.*trace #2"):
+        learn(Sample(["ab", "b", "ab"], [True, False, False]), progress=False)
+    with pytest.raises(ContradictionError):
+        learn(IOTraces(["ab", "aa"], ["xy", "yx"]), progress=False)
+
+
+@pytest.mark.parametrize("learn", [rpni, edsm])
+def test_state_bound(learn):
+    data = _tomita_sample(3, 500, seed=0)
+    assert learn(data, max_states=5, progress=False).equivalent(zoo.tomita(3))
+    with pytest.raises(StateBoundError, match="max_states=2"):
+        learn(data, max_states=2, progress=False)
+    with pytest.raises(StateBoundError):
+        edsm(data, max_states=2, search=1, progress=False)
+
+
+def test_kind_override():
+    words = ["", "a", "aa", "b"]
+    dfa_data = Sample(words, [True, False, True, False])
+    as_moore = edsm(dfa_data, kind="moore", progress=False)
+    assert isinstance(as_moore, Moore) and not isinstance(as_moore, DFA)
+    assert dfa_data.accuracy(as_moore) == 1.0
+    traces = IOTraces(["ab", "ba"], ["xy", "yy"])
+    moore = rpni(traces, kind="moore", progress=False)
+    assert moore.kind == "moore" and traces.accuracy(moore) == 1.0
+    with pytest.raises(Exception, match="cannot learn a mealy machine"):
+        rpni(dfa_data, kind="mealy", progress=False)
+
+
+def test_undetermined_choices_are_documented_ones():
+    # "b" is never seen after "a": the DFA sends it to a rejecting sink; Moore/Mealy leave it
+    dfa = rpni(Sample(["", "a", "aa", "b"], [True, False, True, False]), progress=False)
+    assert dfa.is_complete and not dfa.accepts("ab")
+    mealy = rpni(IOTraces(["aa", "b"], ["xy", "x"]), progress=False)
+    assert not mealy.is_complete
+
+
+def test_unlabelled_words_are_ignored():
+    s = Sample(["", "a", "aa", "aaa"], [True, False, None, None])
+    assert rpni(s, progress=False).n_states == 2
+
+
+def test_progress_line_only_when_enabled(capsys):
+    data = _tomita_sample(4, 300, seed=1)
+    edsm(data, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_abbadingo_instance_protocol():
+    inst = abbadingo_instance(16, 300, seed=3)
+    assert inst.depth == 2 * 4 - 2
+    train, test = set(inst.train.words()), set(inst.test.words())
+    assert len(train) == 300 and len(test) == 1800 and not train & test
+    assert max(map(len, train | test)) <= 2 * 4 + 3
+    m = edsm(inst.train, search=1, progress=False)
+    assert inst.train.accuracy(m) == 1.0
+
+
+# -- real data ------------------------------------------------------------------------------
+def test_problem_a_learned_from_80_percent():
+    path = DATA / "abbadingo" / "problem_A_train.a"
+    if not path.exists():
+        pytest.skip(f"real data not available: {path}")
+    train, test = read_abbadingo(path).split(0.8, seed=0)
+    m = edsm(train, progress=False)
+    assert train.accuracy(m) == 1.0 and test.accuracy(m) > 0.95
+
+
+def _mealy_model(name: str):
+    path = DATA / "aalpy_dot" / name
+    if not path.exists():
+        pytest.skip(f"real data not available: {path}")
+    from catauto.automata import io
+
+    return io.read_dot(path)
+
+
+def test_rpni_learns_the_tcp_client_from_random_traces():
+    model = _mealy_model("TCP/TCP_Linux_Client.dot")
+    rng = np.random.default_rng(0)
+    words = [
+        tuple(model.inputs[i] for i in rng.integers(0, model.n_inputs, rng.integers(1, 31)))
+        for _ in range(3000)
+    ]
+    data = IOTraces(words, [model.transduce(w) for w in words], model.inputs)
+    m = rpni(data, progress=False)
+    assert data.accuracy(m) == 1.0
+    assert m.equivalent(model.minimize())
