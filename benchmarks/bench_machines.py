@@ -60,6 +60,15 @@ def to_aalpy(m: DFA) -> Any:
     return Dfa(states[m.initial], states)
 
 
+def aalpy_accepts(automaton: Any, words: list[list[Any]]) -> list[bool]:
+    """AALpy's way of running many words: reset, then ``execute_sequence``, per word."""
+    out = []
+    for w in words:
+        automaton.reset_to_initial()
+        out.append(automaton.execute_sequence(automaton.initial_state, w)[-1])
+    return out
+
+
 def to_automata_lib(m: DFA) -> Any:
     """The same DFA built through automata-lib's public API (states are ints)."""
     from automata.fa.dfa import DFA as AutomataDFA
@@ -82,11 +91,7 @@ def bench_acceptance() -> None:
     aalpy = to_aalpy(m)
 
     def aalpy_run() -> list[bool]:
-        out = []
-        for w in lists:
-            aalpy.reset_to_initial()
-            out.append(aalpy.execute_sequence(aalpy.initial_state, w)[-1])
-        return out
+        return aalpy_accepts(aalpy, lists)
 
     lib = to_automata_lib(m)
     ours_array, verdict, t_aalpy, theirs = duel(lambda: m.accepts_batch(W), aalpy_run)
@@ -104,16 +109,8 @@ def bench_acceptance() -> None:
     named = DFA(m.delta, m.accepting, m.initial, ("go", "stop"))
     named_lists = [[named.inputs[i] for i in row] for row in W.tolist()]
     aalpy_named = to_aalpy(named)
-
-    def aalpy_named_run() -> list[bool]:
-        out = []
-        for w in named_lists:
-            aalpy_named.reset_to_initial()
-            out.append(aalpy_named.execute_sequence(aalpy_named.initial_state, w)[-1])
-        return out
-
     ours_named, verdict_named, t_named, theirs_named = duel(
-        lambda: named.accepts_batch(named_lists), aalpy_named_run
+        lambda: named.accepts_batch(named_lists), lambda: aalpy_accepts(aalpy_named, named_lists)
     )
     assert verdict_named.tolist() == theirs_named == theirs
     line(f"{task} (Python lists, multi-letter symbols)", ours_named, "AALpy", t_named)

@@ -17,14 +17,25 @@ UNDEF = "<undefined>"
 
 
 @st.composite
-def tables(draw, max_states: int = 5, max_inputs: int = 3, partial: bool = False):
-    """``(delta, initial)``: a random table, -1 allowed if ``partial``."""
+def tables(draw, max_states: int = 5, max_inputs: int = 3, partial: bool | None = False):
+    """``(delta, initial)``: a random table, -1 allowed if ``partial`` (``None``: either)."""
+    if partial is None:
+        partial = draw(st.booleans())
     n = draw(st.integers(1, max_states))
     k = draw(st.integers(1, max_inputs))
     low = -1 if partial else 0
     cells = draw(st.lists(st.integers(low, n - 1), min_size=n * k, max_size=n * k))
     initial = draw(st.integers(0, n - 1))
     return np.array(cells, dtype=np.int32).reshape(n, k), initial
+
+
+@st.composite
+def output_tables(draw, shape: tuple[int, ...], max_outputs: int):
+    """``(output, outputs)``: a table of ``shape`` over the alphabet ``o0, o1, ...``."""
+    n_out = draw(st.integers(1, max_outputs))
+    size = int(np.prod(shape))
+    cells = draw(st.lists(st.integers(0, n_out - 1), min_size=size, max_size=size))
+    return np.array(cells, dtype=np.int32).reshape(shape), tuple(f"o{i}" for i in range(n_out))
 
 
 def inputs_for(k: int) -> tuple:
@@ -34,8 +45,6 @@ def inputs_for(k: int) -> tuple:
 @st.composite
 def dfas(draw, max_states: int = 5, max_inputs: int = 3, partial: bool | None = None):
     """Random DFAs over inputs ``a, b, ...``; partial or not (``None``: either)."""
-    if partial is None:
-        partial = draw(st.booleans())
     delta, initial = draw(tables(max_states, max_inputs, partial))
     accepting = draw(st.lists(st.booleans(), min_size=len(delta), max_size=len(delta)))
     return DFA(delta, accepting, initial, inputs_for(delta.shape[1]))
@@ -43,24 +52,16 @@ def dfas(draw, max_states: int = 5, max_inputs: int = 3, partial: bool | None = 
 
 @st.composite
 def moores(draw, max_states: int = 5, max_inputs: int = 3, max_outputs: int = 3, partial=None):
-    if partial is None:
-        partial = draw(st.booleans())
     delta, initial = draw(tables(max_states, max_inputs, partial))
-    n_out = draw(st.integers(1, max_outputs))
-    output = draw(st.lists(st.integers(0, n_out - 1), min_size=len(delta), max_size=len(delta)))
-    outputs = tuple(f"o{i}" for i in range(n_out))
+    output, outputs = draw(output_tables((len(delta),), max_outputs))
     return Moore(delta, output, initial, inputs_for(delta.shape[1]), outputs)
 
 
 @st.composite
 def mealys(draw, max_states: int = 5, max_inputs: int = 3, max_outputs: int = 3, partial=None):
-    if partial is None:
-        partial = draw(st.booleans())
     delta, initial = draw(tables(max_states, max_inputs, partial))
-    n_out = draw(st.integers(1, max_outputs))
-    cells = draw(st.lists(st.integers(0, n_out - 1), min_size=delta.size, max_size=delta.size))
-    output = np.where(delta < 0, -1, np.array(cells).reshape(delta.shape))
-    outputs = tuple(f"o{i}" for i in range(n_out))
+    output, outputs = draw(output_tables(delta.shape, max_outputs))
+    output = np.where(delta < 0, -1, output)
     return Mealy(delta, output, initial, inputs_for(delta.shape[1]), outputs)
 
 

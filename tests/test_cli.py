@@ -119,6 +119,25 @@ def test_run_moore_and_partial(tmp_path: Path, capsys) -> None:
     io.write(m, tmp_path / "m.json")
     code, out, _ = run("run", tmp_path / "m.json", "x", "x x", capsys=capsys)
     assert out.splitlines() == ["x -> lo hi", "x x -> lo hi (undefined at symbol 2)"]
+    mealy = Mealy([[1], [-1]], [[0], [-1]], inputs=["x"], outputs=["go"])
+    io.write(mealy, tmp_path / "p.json")
+    code, out, _ = run("run", tmp_path / "p.json", "x x x", "", capsys=capsys)
+    assert code == 0
+    assert out.splitlines() == [
+        "x x x -> go (undefined at symbol 2)",
+        "(the empty word) -> (no output)",
+    ]
+
+
+def test_options_and_words_mix_in_any_order(files, capsys) -> None:
+    expected = ["a b -> accept", "b a -> reject"]
+    for argv in (
+        ["run", files["ends_b"], "--sep", "", "ab", "ba"],
+        ["run", files["ends_b"], "ab", "--sep", "", "ba"],
+        ["run", "--sep", "", files["ends_b"], "ab", "ba"],
+    ):
+        code, out, err = run(*argv, capsys=capsys)
+        assert (code, out.splitlines(), err) == (0, expected, "")
 
 
 @pytest.mark.skipif(not dot_available(), reason="Graphviz 'dot' not installed")

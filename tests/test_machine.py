@@ -30,6 +30,9 @@ def random_words(m, data, max_len: int = 8, max_words: int = 12) -> list[list]:
         (lambda: DFA([[0, 2]], [True]), r"delta\[0, 1\] = 2 is not a state"),
         (lambda: DFA([[0, -2]], [True]), r"delta\[0, 1\] = -2"),
         (lambda: DFA([[0]], [True], initial=3), "initial state 3"),
+        (lambda: DFA([[0]], [True], initial="s0"), "initial state must be an int, got 's0'"),
+        (lambda: DFA([[0], [0]], [True]), r"accepting has shape \(2,\), one entry per state"),
+        (lambda: DFA([[0, 0]], [True], inputs=[[1], 2]), r"input symbol \[1\] is not hashable"),
         (lambda: DFA([[0]], [2]), "accepting must be a boolean"),
         (lambda: DFA([[0, 0]], [True], inputs="a"), "input alphabet has 1 symbols"),
         (lambda: DFA([[0, 0]], [True], inputs="aa"), "repeats the symbol 'a'"),
@@ -63,6 +66,12 @@ def test_from_transitions_names_states_and_symbols() -> None:
         DFA.from_transitions([("s", "z", "t")], accepting=(), initial="s", inputs="a")
     with pytest.raises(CatautoError, match="state 'u' has no output"):
         Moore.from_transitions([("s", "a", "u")], outputs={"s": 1}, initial="s")
+    with pytest.raises(CatautoError, match="output 'z' of state 'u' is not in the outputs"):
+        Moore.from_transitions(
+            [("s", "a", "u")], outputs={"s": "x", "u": "z"}, initial="s", output_alphabet="xy"
+        )
+    with pytest.raises(CatautoError, match="state 0 on 'a': expected a pair"):
+        Mealy.from_dict({0: {"a": "x"}}, initial=0)
 
 
 def test_from_dict_for_each_kind() -> None:
@@ -84,6 +93,18 @@ def test_unknown_symbols_name_their_position() -> None:
         m.run_batch(np.array([[0, 2]]))
     with pytest.raises(CatautoError, match="one length per row"):
         m.run_batch(np.array([[0, 1]]), lengths=[3])
+    with pytest.raises(CatautoError, match="lengths go with a padded int array"):
+        m.run_batch(["ab"], lengths=[1])
+
+
+def test_states_are_checked() -> None:
+    m = DFA([[1], [0]], [True, False], inputs="a")
+    assert m.run("a", state=1) == 0 and m.step(np.int64(1), "a") == 0
+    for bad in (2, -1, "s0", 0.5):
+        with pytest.raises(CatautoError, match="is not a state of this machine"):
+            m.run("", state=bad)
+        with pytest.raises(CatautoError, match="is not a state of this machine"):
+            m.step(bad, "a")
 
 
 def test_machines_are_immutable_values() -> None:
@@ -118,6 +139,7 @@ def test_run_batch_equals_run_on_lists(m, data) -> None:
     Q, lengths = m.states_batch(words)
     for w, row, n in zip(words, Q.tolist(), lengths.tolist()):
         assert row[0] == m.initial and row[n] == m.run(w) and n == len(w)
+        assert row[n:] == [row[n]] * (len(row) - n)  # past its end a word stays put
 
 
 @settings(suppress_health_check=SLOW_OK)
@@ -166,6 +188,22 @@ def test_run_batch_of_no_words_and_empty_words() -> None:
     m = DFA([[1], [0]], [True, False], inputs="a")
     assert m.run_batch([]).tolist() == []
     assert m.run_batch(["", ""]).tolist() == [0, 0]
+
+
+def test_run_batch_takes_array_likes() -> None:
+    class Indices:  # what a JAX array looks like to numpy
+        def __array__(self, dtype=None, copy=None):
+            return np.array([[0, 1, 1], [1, 0, 0]], dtype=np.int32)
+
+    m = DFA([[1, 0], [0, 1]], [True, False], inputs="ab")
+    assert m.run_batch(Indices(), lengths=[3, 1]).tolist() == [m.run("abb"), m.run("b")]
+
+
+def test_one_character_fast_path_is_not_fooled_by_other_symbols() -> None:
+    # "abc" and "" joined with a separator look like the two one-character words "a", "c"
+    m = DFA([[0, 0]], [True], inputs="ac")
+    with pytest.raises(CatautoError, match="symbol 'abc' at position 0"):
+        m.encode_batch([["abc"], [""]])
 
 
 # -- the coalgebra view ---------------------------------------------------------------

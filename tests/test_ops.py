@@ -211,6 +211,16 @@ def test_product_outputs_are_pairs(pair, data) -> None:
                 assert g == (a, b)
 
 
+def test_boolean_operators_combine_only_dfas() -> None:
+    a = DFA([[1], [0]], [True, False])
+    with pytest.raises(TypeError):
+        a & 1  # noqa: B018
+    with pytest.raises(TypeError):
+        a - Moore([[0]], [0])  # noqa: B018
+    with pytest.raises(CatautoError, match="unknown boolean operation 'nand'"):
+        ops.boolean(a, a, "nand")
+
+
 def test_product_of_partial_moore_is_defined_where_both_are() -> None:
     a = Moore([[1], [-1]], [0, 1], inputs="t")
     b = Moore([[0]], [0], inputs="t")

@@ -60,6 +60,15 @@ def test_sequential_matches_matrix_reference(seed, x):
     assert np.allclose((f >> g)(p, x), wg @ (wf @ x + bf) + bg)
 
 
+@given(seeds, vectors, vectors)
+def test_parallel_matches_componentwise_reference(seed, x, y):
+    p = (f @ g).init(seed)
+    pf, pg = p
+    assert not np.allclose(pf[0], pg[0])  # the two sides get their own parameters
+    assert close((f @ g)(p, (x, y)), (f(pf, x), g(pg, y)))
+    assert close((f @ g)(p, (x, y)), (pf[0] @ x + pf[1], pg[0] @ y + pg[1]))
+
+
 @given(seeds, vectors)
 def test_associativity_up_to_assoc(seed, x):
     left, right = (f >> g) >> h, f >> (g >> h)

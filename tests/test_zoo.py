@@ -94,6 +94,12 @@ def test_impossible_minimal_machines_are_refused() -> None:
         zoo.random_moore(3, 2, ["only"], seed=0, minimal=True)
     with pytest.raises(CatautoError, match="without inputs has one state"):
         zoo.random_dfa(3, 0, seed=0, minimal=True)
+    with pytest.raises(CatautoError, match="Mealy machine without inputs has one state"):
+        zoo.random_mealy(3, 0, 2, seed=0, minimal=True)
+    with pytest.raises(CatautoError, match="Mealy machine with one output has one state"):
+        zoo.random_mealy(3, 2, 1, seed=0, minimal=True)
+    with pytest.raises(CatautoError, match="needs at least one output symbol"):
+        zoo.random_moore(3, 2, [], seed=0)
     with pytest.raises(CatautoError, match="n >= 1"):
         zoo.random_dfa(0, 2)
 

@@ -88,6 +88,15 @@ class InitialAlgebra:
     carriers where going through ``project``/``embed`` would be slow (a tuple's ``project``
     copies its tail, so lists fold and unfold in a loop instead). They must agree with
     the generic schemes; the tests check that they do.
+
+    Lambek's lemma: ``embed`` and ``project`` are mutually inverse.
+
+    >>> L = lists()
+    >>> L.embed(L.project((1, 2))) == (1, 2)
+    True
+    >>> layer = Layer("cons", 0, ((1, 2),))
+    >>> L.project(L.embed(layer)) == layer
+    True
     """
 
     functor: Functor
@@ -122,8 +131,11 @@ def hylo(
     are not well-founded); exceeding it raises :class:`CatautoError`.
 
     >>> count_down = lambda n: Layer("nil") if n == 0 else Layer("cons", n, (n - 1,))
-    >>> hylo(lambda l: 1 if l.con == "nil" else l.label * l.kids[0], count_down, 5)  # 5!
+    >>> product = lambda l: 1 if l.con == "nil" else l.label * l.kids[0]
+    >>> hylo(product, count_down, 5)  # 5!
     120
+    >>> hylo(product, count_down, 5) == cata(product, ana(count_down, 5, lists()), lists())
+    True
     """
     results: list[Any] = []
     stack: list[tuple[bool, Any]] = [(False, seed)]
@@ -155,7 +167,13 @@ def cata(
 
     ``x`` is a value of ``initial`` (default: a generic :class:`Term`; a :class:`Functor`
     stands for its term algebra). Fold fusion follows from uniqueness: if
-    ``h ∘ f = g ∘ fmap(h)`` then ``h ∘ cata(f) = cata(g)``.
+    ``h ∘ f = g ∘ fmap(h)`` then ``h ∘ cata(f) = cata(g)``. Here ``h`` doubles, ``f``
+    sums and ``g`` sums doubled labels:
+
+    >>> f = lambda l: 0 if l.con == "nil" else l.label + l.kids[0]
+    >>> g = lambda l: 0 if l.con == "nil" else 2 * l.label + l.kids[0]
+    >>> 2 * cata(f, (1, 2, 3), lists()) == cata(g, (1, 2, 3), lists())
+    True
 
     Shared subterms are folded once per occurrence (the value is treated as a tree).
 

@@ -144,15 +144,14 @@ def _outcome(m, word: Sequence[Hashable]) -> str:
 
     if m.kind == "dfa":
         return "accept" if m.accepts(word) else "reject"
-    q = m.initial
-    outs = [symbol_text(m.outputs[m.output[q]])] if m.kind == "moore" else []
-    for pos, a in enumerate(m.encode(word)):
-        t = int(m.delta[q, a])
-        if t < 0:
-            outs.append(f"(undefined at symbol {pos + 1})")
+    codes = m.transduce_batch([word])[0][0].tolist()  # -1 from the first undefined step on
+    first = 1 if m.kind == "mealy" else 0  # a Moore machine's outputs start before any input
+    outs = []
+    for pos, code in enumerate(codes, start=first):
+        if code < 0:
+            outs.append(f"(undefined at symbol {pos})")
             break
-        outs.append(symbol_text(m.outputs[m.output[q, a] if m.kind == "mealy" else m.output[t]]))
-        q = t
+        outs.append(symbol_text(m.outputs[code]))
     return " ".join(outs) if outs else "(no output)"
 
 
@@ -339,7 +338,26 @@ def _run(args: argparse.Namespace, out: Output) -> int:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (exit 2) instead of usage plus message."""
+    """argparse with one-line errors (exit 2) instead of usage plus message.
+
+    A command's parser reads options and positionals in any order (``run m.dot --sep ''
+    0110 1001`` as well as ``run m.dot 0110 --sep '' 1001``), which plain argparse does
+    not do for a ``nargs="*"`` positional that follows an option.
+    """
+
+    intermixed = False
+    _parsing = False
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        if not self.intermixed or self._parsing:
+            return super().parse_known_args(args, namespace)
+        self._parsing = True  # parse_known_intermixed_args calls back into this method
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._parsing = False
 
     def error(self, message: str) -> None:  # type: ignore[override]
         message = " ".join(message.split())
@@ -379,6 +397,8 @@ def build_parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         cmd.configure(p)
+        # argparse cannot intermix around a REMAINDER positional: such a command keeps order
+        p.intermixed = all(a.nargs != argparse.REMAINDER for a in p._actions)
     return parser
 
 

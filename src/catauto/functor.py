@@ -13,7 +13,10 @@ functor laws ``fmap(id) = id`` and ``fmap(g ∘ f) = fmap(g) ∘ fmap(f)``:
 >>> layer = F.layer("cons", "a", 41)
 >>> F.fmap(lambda x: x + 1, layer)
 Layer(con='cons', label='a', kids=(42,))
->>> F.fmap(lambda x: x, layer) == layer
+>>> F.fmap(lambda x: x, layer) == layer                                  # identity
+True
+>>> f, g = (lambda x: x + 1), (lambda x: 2 * x)
+>>> F.fmap(lambda x: g(f(x)), layer) == F.fmap(g, F.fmap(f, layer))     # composition
 True
 
 Everything generic (folds, flattening of terms, strategies for tests, drawing) is written

@@ -9,7 +9,12 @@ A :class:`Monad` is given by ``unit: A -> T A`` and ``bind: (T A, A -> T B) -> T
 
 >>> LIST.bind([1, 2], lambda a: [a, 10 * a])
 [1, 10, 2, 20]
->>> LIST.bind(LIST.unit(3), lambda a: [a, a]) == [3, 3]          # left unit
+>>> f, g, m = (lambda a: [a, a + 1]), (lambda b: [10 * b]), [1, 5]
+>>> LIST.bind(LIST.unit(3), f) == f(3)                            # left unit
+True
+>>> LIST.bind(m, LIST.unit) == m                                   # right unit
+True
+>>> LIST.bind(LIST.bind(m, f), g) == LIST.bind(m, lambda a: LIST.bind(f(a), g))
 True
 
 Instances: :data:`LIST`, :data:`MAYBE` (``Just(x)`` or :data:`NOTHING`),

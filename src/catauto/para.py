@@ -160,9 +160,22 @@ class Para:
     - ``f.tie() == f.reparam(Reparam(q_init, copy))``.
 
     >>> f = Para(lambda k: 2.0, lambda p, x: p * x)
+    >>> g = Para(lambda k: 1.0, lambda p, x: x + p)
+    >>> p, q, r, x = 2.0, 1.0, 3.0, 5.0
+    >>> ((f >> g) >> f)(((p, q), r), x) == (f >> (g >> f))(assoc(((p, q), r)), x)
+    True
+    >>> (Para.identity() >> f)(((), p), x) == f(p, x) == (f >> Para.identity())((p, ()), x)
+    True
+    >>> left, right = (f @ g) >> (g @ f), (f >> g) @ (g >> f)     # interchange
+    >>> left(((p, q), (r, p)), (x, x)) == right(((p, r), (q, p)), (x, x))
+    True
+    >>> halve = Reparam(lambda key: 4.0, lambda s: s / 2)         # Q -> P
+    >>> square = Reparam(lambda key: 3.0, lambda s: s * s)        # R -> Q
+    >>> f.reparam(halve).reparam(square)(3.0, x) == f.reparam(halve.after(square))(3.0, x)
+    True
     >>> tied = (f >> f).tie()                     # one weight used twice
-    >>> tied.init(0), tied(3.0, 1.0)
-    (2.0, 9.0)
+    >>> tied.init(0), tied(3.0, 1.0), tied(3.0, 1.0) == (f >> f)(copy(3.0), 1.0)
+    (2.0, 9.0, True)
     >>> (f @ f)((2.0, 5.0), (1.0, 1.0))
     (2.0, 5.0)
     """
@@ -193,22 +206,12 @@ class Para:
     def __rshift__(self, other: Para | Callable[[Any], Any]) -> Para:
         """``self >> other``: apply ``self`` then ``other``; parameter ``(p_self, p_other)``."""
         g = _as_para(other)
-
-        def init(key: Key) -> tuple[Any, Any]:
-            k1, k2 = split_key(key, 2)
-            return (self.init(k1), g.init(k2))
-
-        return Para(init, lambda p, x: g.apply(p[1], self.apply(p[0], x)))
+        return Para(_pair_init(self, g), lambda p, x: g.apply(p[1], self.apply(p[0], x)))
 
     def __matmul__(self, other: Para | Callable[[Any], Any]) -> Para:
         """``self @ other`` on pairs ``(x1, x2) -> (y1, y2)``; parameter ``(p_self, p_other)``."""
         g = _as_para(other)
-
-        def init(key: Key) -> tuple[Any, Any]:
-            k1, k2 = split_key(key, 2)
-            return (self.init(k1), g.init(k2))
-
-        return Para(init, lambda p, x: (self.apply(p[0], x[0]), g.apply(p[1], x[1])))
+        return Para(_pair_init(self, g), lambda p, x: (self.apply(p[0], x[0]), g.apply(p[1], x[1])))
 
     def reparam(self, r: Reparam) -> Para:
         """Precompose the parameter with the 2-cell ``r: Q -> P``; the result has parameter Q."""
@@ -222,6 +225,16 @@ class Para:
         The shared parameter is initialised like the first component of ``self.init``.
         """
         return self.reparam(Reparam(lambda key: self.init(key)[0], copy))
+
+
+def _pair_init(f: Para, g: Para) -> Callable[[Key], tuple[Any, Any]]:
+    """The parameter ``(p_f, p_g)`` of a composite, from two child keys."""
+
+    def init(key: Key) -> tuple[Any, Any]:
+        k1, k2 = split_key(key, 2)
+        return (f.init(k1), g.init(k2))
+
+    return init
 
 
 def _as_para(f: Para | Callable[[Any], Any]) -> Para:

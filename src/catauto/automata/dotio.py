@@ -67,12 +67,11 @@ import numpy as np
 from catauto._files import FormatError, PathLike, atomic_write, read_text
 from catauto.automata.dot import DotGraph, DotNode, parse_dot
 from catauto.automata.jsonio import decode_symbol, encode_symbol
-from catauto.automata.machine import DFA, Machine, Mealy, Moore
+from catauto.automata.machine import DFA, KINDS, Machine, Mealy, Moore
 from catauto.errors import CatautoError
 
 __all__ = ["from_dot", "read_dot", "to_dot", "write_dot", "escape_symbol", "sink_states"]
 
-KINDS: dict[str, type[Machine]] = {"dfa": DFA, "moore": Moore, "mealy": Mealy}
 HIGHLIGHT = "#d62728"  # not "red": old files mark the initial state with color="red"
 _OPEN, _CLOSE = "([{", ")]}"
 

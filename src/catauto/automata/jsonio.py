@@ -41,13 +41,12 @@ from typing import Any
 import numpy as np
 
 from catauto._files import FormatError, PathLike, atomic_write, read_text
-from catauto.automata.machine import DFA, Machine, Mealy, Moore
+from catauto.automata.machine import DFA, KINDS, Machine
 
 __all__ = ["FORMAT", "VERSION", "from_json", "read_json", "to_json", "write_json"]
 
 FORMAT = "catauto"
 VERSION = 1
-KINDS = {"dfa": DFA, "moore": Moore, "mealy": Mealy}
 
 
 # -- symbols --------------------------------------------------------------------------

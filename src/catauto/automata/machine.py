@@ -26,6 +26,7 @@ hold symbols that no state uses. ``m.coalgebra()`` gives the structure map as a
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from itertools import chain
 from typing import Any, ClassVar
@@ -51,6 +52,17 @@ def _frozen(a: np.ndarray) -> np.ndarray:
     return a
 
 
+def with_sink(delta: np.ndarray) -> np.ndarray:
+    """``delta: int[n, k]`` (-1: undefined) made total: ``int32[n + 1, k]`` in which every
+    undefined transition, and every transition of the extra state ``n``, goes to ``n``.
+
+    >>> with_sink(np.array([[1, -1], [0, 0]])).tolist()
+    [[1, 2], [0, 0], [2, 2]]
+    """
+    n, k = delta.shape
+    return np.vstack([np.where(delta < 0, n, delta), np.full((1, k), n)]).astype(np.int32)
+
+
 def _alphabet(symbols: Iterable[Hashable] | None, size: int | None, what: str) -> tuple:
     """The alphabet (default ``range(size)``); ``size`` None: any length will do."""
     if symbols is None:
@@ -58,7 +70,14 @@ def _alphabet(symbols: Iterable[Hashable] | None, size: int | None, what: str) -
     symbols = tuple(symbols)
     if size is not None and len(symbols) != size:
         raise MachineError(f"{what} alphabet has {len(symbols)} symbols, the table needs {size}")
-    if len(set(symbols)) != len(symbols):
+    try:
+        distinct = len(set(symbols))
+    except TypeError:
+        bad = next(s for s in symbols if not _hashable(s))
+        raise MachineError(
+            f"{what} symbol {bad!r} is not hashable (use a tuple instead of a list)"
+        ) from None
+    if distinct != len(symbols):
         seen: set = set()
         dup = next(s for s in symbols if s in seen or seen.add(s))
         raise MachineError(f"{what} alphabet repeats the symbol {dup!r}")
@@ -88,6 +107,14 @@ def _encode_chars(words: list, total: int, table: np.ndarray) -> np.ndarray | No
     if (points[1::2] == sep).all() and (codes >= 0).all():
         return codes
     return None
+
+
+def _hashable(x: object) -> bool:
+    try:
+        hash(x)
+    except TypeError:
+        return False
+    return True
 
 
 class Machine:
@@ -125,7 +152,11 @@ class Machine:
             raise MachineError(
                 f"delta[{q}, {a}] = {delta[q, a]} is not a state (0..{n - 1}) nor -1 (undefined)"
             )
-        if not 0 <= int(initial) < n:
+        try:
+            initial = operator.index(initial)
+        except TypeError:
+            raise MachineError(f"initial state must be an int, got {initial!r}") from None
+        if not 0 <= initial < n:
             raise MachineError(f"initial state {initial} is not a state (0..{n - 1})")
         output = np.asarray(output)
         if output.dtype == bool:
@@ -133,7 +164,7 @@ class Machine:
         if output.dtype.kind not in "iu":
             raise MachineError(f"output must hold integer indices, got dtype {output.dtype}")
         self.delta = _frozen(delta)
-        self.initial = int(initial)
+        self.initial = initial
         self.inputs = _alphabet(inputs, k, "input")
         n_out = int(output.max()) + 1 if output.size else 0
         # Given output alphabets may hold symbols no state uses; _check_output bounds them.
@@ -233,6 +264,8 @@ class Machine:
         return self._cache["chars"]
 
     def _as_batch(self, words: Any, lengths: Any) -> tuple[np.ndarray, np.ndarray]:
+        if not isinstance(words, np.ndarray) and hasattr(words, "__array__"):
+            words = np.asarray(words)  # e.g. a JAX array of input indices
         if isinstance(words, np.ndarray) and words.dtype.kind in "iu":
             words = np.atleast_2d(words)
             lengths = (
@@ -247,16 +280,31 @@ class Machine:
                 if ((words < 0) | (words >= self.n_inputs))[mask].any():
                     raise MachineError(f"encoded words hold indices outside 0..{self.n_inputs - 1}")
             return words, lengths
+        if lengths is not None:
+            raise MachineError(
+                "lengths go with a padded int array of input indices; a list of words"
+                " carries its own lengths"
+            )
         return self.encode_batch(words)
 
     # -- runs --------------------------------------------------------------------------
+    def state_index(self, state: Any) -> int:
+        """``state`` as an int, or a ``MachineError`` if it is not a state of this machine."""
+        try:
+            q = operator.index(state)
+        except TypeError:
+            q = -1
+        if not 0 <= q < self.n_states:
+            raise MachineError(f"{state!r} is not a state of this machine (0..{self.n_states - 1})")
+        return q
+
     def step(self, state: int, symbol: Hashable) -> int:
         """The successor of ``state`` on ``symbol`` (-1 where undefined)."""
-        return int(self.delta[state, self.input_index(symbol)])
+        return int(self.delta[self.state_index(state), self.input_index(symbol)])
 
     def run(self, word: Iterable[Hashable], state: int | None = None) -> int:
         """The state reached from ``state`` (default: initial) on ``word``; -1 if undefined."""
-        q = self.initial if state is None else state
+        q = self.initial if state is None else self.state_index(state)
         delta = self.delta
         for a in self.encode(word):
             q = delta[q, a]
@@ -264,19 +312,13 @@ class Machine:
                 return -1
         return int(q)
 
-    def _total_delta(self) -> np.ndarray:
-        """delta with an extra absorbing row ``n`` standing for "undefined"."""
-        n = self.n_states
-        total = np.vstack([np.where(self.delta < 0, n, self.delta), np.full(self.n_inputs, n)])
-        return total.astype(np.int32)
-
     def states_batch(self, words: Any, lengths: Any = None) -> tuple[np.ndarray, np.ndarray]:
         """All states visited: ``int32[B, T+1]`` (column 0 is the initial state) and lengths.
 
         Entries past a word's end repeat its last state; -1 marks an undefined run.
         """
         W, lengths = self._as_batch(words, lengths)
-        total = self._total_delta()
+        total = with_sink(self.delta)
         B, T = W.shape
         Q = np.empty((B, T + 1), dtype=np.int32)
         Q[:, 0] = self.initial
@@ -327,7 +369,7 @@ class Machine:
         if "scaled" not in self._cache:
             n, k = self.delta.shape
             dtype = np.int32 if (n + 1) * k < 2**31 else np.int64
-            self._cache["scaled"] = (self._total_delta().astype(dtype) * k).ravel()
+            self._cache["scaled"] = (with_sink(self.delta).astype(dtype) * k).ravel()
         return self._cache["scaled"]
 
     # -- values ------------------------------------------------------------------------
@@ -454,8 +496,9 @@ class Moore(Machine):
 
     def _check_output(self) -> None:
         if self.output.shape != (self.n_states,):
+            what = "accepting" if self.kind == "dfa" else "a Moore output table"
             raise MachineError(
-                f"a Moore output table has shape ({self.n_states},), got {self.output.shape}"
+                f"{what} has shape ({self.n_states},), one entry per state, got {self.output.shape}"
             )
         bad = np.flatnonzero((self.output < 0) | (self.output >= self.n_outputs))
         if len(bad):
@@ -504,6 +547,10 @@ class Moore(Machine):
         if missing:
             raise MachineError(f"state {missing[0]!r} has no output")
         out_index = {o: i for i, o in enumerate(outs)}
+        unknown = [s for s in states.names if outputs[s] not in out_index]
+        if unknown:
+            s = unknown[0]
+            raise MachineError(f"output {outputs[s]!r} of state {s!r} is not in the outputs")
         output = [out_index[outputs[s]] for s in states.names]
         return cls(delta, output, 0, ins, outs)
 
@@ -599,27 +646,29 @@ class DFA(Moore):
         return cls.from_transitions(triples, accepting, initial, inputs, states=transitions)
 
     # -- boolean operations (catauto.automata.ops) --------------------------------------
-    def __and__(self, other: DFA) -> DFA:
+    def _boolean(self, other: Any, op: str) -> Any:
         from catauto.automata import ops
 
-        return ops.boolean(self, other, "and") if isinstance(other, DFA) else NotImplemented
+        return ops.boolean(self, other, op) if isinstance(other, DFA) else NotImplemented
+
+    def __and__(self, other: DFA) -> DFA:
+        """The words both accept."""
+        return self._boolean(other, "and")
 
     def __or__(self, other: DFA) -> DFA:
-        from catauto.automata import ops
-
-        return ops.boolean(self, other, "or") if isinstance(other, DFA) else NotImplemented
+        """The words either accepts."""
+        return self._boolean(other, "or")
 
     def __xor__(self, other: DFA) -> DFA:
-        from catauto.automata import ops
-
-        return ops.boolean(self, other, "xor") if isinstance(other, DFA) else NotImplemented
+        """The words exactly one of the two accepts."""
+        return self._boolean(other, "xor")
 
     def __sub__(self, other: DFA) -> DFA:
-        from catauto.automata import ops
-
-        return ops.boolean(self, other, "minus") if isinstance(other, DFA) else NotImplemented
+        """The words ``self`` accepts and ``other`` does not."""
+        return self._boolean(other, "minus")
 
     def __invert__(self) -> DFA:
+        """The words ``self`` rejects."""
         from catauto.automata import ops
 
         return ops.complement(self)
@@ -721,8 +770,19 @@ class Mealy(Machine):
         **alphabets: Any,
     ) -> Mealy:
         """From ``{state: {input: (output, target)}}``."""
-        quads = [(s, a, o, d) for s, row in transitions.items() for a, (o, d) in row.items()]
+        quads = []
+        for s, row in transitions.items():
+            for a, pair in row.items():
+                if not isinstance(pair, tuple | list) or len(pair) != 2:
+                    raise MachineError(
+                        f"state {s!r} on {a!r}: expected a pair (output, target), got {pair!r}"
+                    )
+                quads.append((s, a, *pair))
         return cls.from_transitions(quads, initial, states=transitions, **alphabets)
+
+
+KINDS: dict[str, type[Machine]] = {"dfa": DFA, "moore": Moore, "mealy": Mealy}
+"""The machine classes by their ``kind`` (the name the file formats use)."""
 
 
 class _StateNames:

@@ -31,7 +31,15 @@ from typing import Any
 
 import numpy as np
 
-from catauto.automata.machine import _MISSING, DFA, Machine, MachineError, Mealy, Moore
+from catauto.automata.machine import (
+    _MISSING,
+    DFA,
+    Machine,
+    MachineError,
+    Mealy,
+    Moore,
+    with_sink,
+)
 from catauto.coalgebra.partition import bfs_order, quotient, refine
 
 _NO_SINK: Any = _MISSING
@@ -88,9 +96,9 @@ def complete(m: Machine, sink: Any = _NO_SINK) -> Machine:
     """
     if m.is_complete:
         return m
-    n, k = m.delta.shape
+    k = m.n_inputs
     undefined = m.delta < 0
-    delta = np.vstack([np.where(undefined, n, m.delta), np.full((1, k), n)])
+    delta = with_sink(m.delta)
     if isinstance(m, DFA):
         accepts = False if sink is _NO_SINK or sink is None else sink
         if not isinstance(accepts, bool | np.bool_):
@@ -161,14 +169,13 @@ def _total(m: Machine, family: str, out_map: np.ndarray, perm: Any = None) -> tu
     if perm is not None:
         delta = delta[:, perm]
         output = output[:, perm] if family == "mealy" else output
-    n, k = delta.shape
-    total = np.vstack([np.where(delta < 0, n, delta), np.full((1, k), n)]).astype(np.int32)
+    total = with_sink(delta)
     if family == "dfa":
         return total, np.append(output, 0)
     if family == "moore":
         return total, np.append(out_map[output], -2)
     rows = np.where(delta < 0, -1, out_map[output])
-    return total, np.vstack([rows, np.full((1, k), -1)])
+    return total, np.vstack([rows, np.full((1, delta.shape[1]), -1)])
 
 
 # -- minimisation ----------------------------------------------------------------------
@@ -184,6 +191,8 @@ def minimize(m: Machine) -> Machine:
     >>> m = DFA([[1, 2], [3, 3], [3, 3], [3, 3]], accepting=[False, True, True, False])
     >>> minimize(m).delta.tolist()
     [[1, 1], [2, 2], [2, 2]]
+    >>> minimize(m).equivalent(m), minimize(minimize(m)) == minimize(m)
+    (True, True)
     """
     r = reachable(m)
     family = "dfa" if isinstance(m, DFA) else "mealy" if isinstance(m, Mealy) else "moore"
@@ -529,11 +538,9 @@ def coalgebra(m: Machine) -> Any:
         functor = MooreF(m.inputs, m.outputs)
         labels = [m.outputs[o] for o in m.output.tolist()]
         con = "moore"
-    n = m.n_states
 
     def structure(q: int) -> Layer:
-        if not isinstance(q, int | np.integer) or not 0 <= q < n:
-            raise MachineError(f"{q!r} is not a state of this machine (0..{n - 1})")
+        q = m.state_index(q)
         return Layer(con, labels[q], kids[q])
 
-    return Coalgebra(functor, structure, carrier=f"states 0..{n - 1}")
+    return Coalgebra(functor, structure, carrier=f"states 0..{m.n_states - 1}")

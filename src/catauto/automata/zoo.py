@@ -67,6 +67,16 @@ def _alphabet(symbols: int | Sequence[Hashable], what: str) -> tuple:
     return tuple(symbols)
 
 
+def _outputs(outputs: int | Sequence[Hashable], n: int, minimal: bool, what: str) -> tuple:
+    """The output alphabet of a random machine, refused when no such machine exists."""
+    outs = _alphabet(outputs, "output")
+    if not outs:
+        raise MachineError(f"a {what} needs at least one output symbol")
+    if minimal and len(outs) == 1 and n > 1:
+        raise MachineError(f"a minimal {what} with one output has one state, not {n}")
+    return outs
+
+
 def _spanning_delta(rng: np.random.Generator, n: int, k: int) -> np.ndarray:
     """A random complete table in which every state is reachable from state 0.
 
@@ -140,11 +150,7 @@ def random_moore(
     >>> m.n_states, m.outputs
     (6, ('x', 'y', 'z'))
     """
-    ins, outs = _alphabet(inputs, "input"), _alphabet(outputs, "output")
-    if not outs:
-        raise MachineError("a Moore machine needs at least one output symbol")
-    if minimal and len(outs) == 1 and n > 1:
-        raise MachineError(f"a minimal Moore machine with one output has one state, not {n}")
+    ins, outs = _alphabet(inputs, "input"), _outputs(outputs, n, minimal, "Moore machine")
 
     def make(rng: np.random.Generator, delta: np.ndarray) -> Moore:
         return Moore(delta, rng.integers(0, len(outs), size=n), 0, ins, outs)
@@ -165,11 +171,7 @@ def random_mealy(
     >>> m.n_states, m.minimize().n_states
     (6, 6)
     """
-    ins, outs = _alphabet(inputs, "input"), _alphabet(outputs, "output")
-    if not outs:
-        raise MachineError("a Mealy machine needs at least one output symbol")
-    if minimal and (len(outs) == 1 or not ins) and n > 1:
-        raise MachineError(f"a minimal Mealy machine with one output has one state, not {n}")
+    ins, outs = _alphabet(inputs, "input"), _outputs(outputs, n, minimal, "Mealy machine")
 
     def make(rng: np.random.Generator, delta: np.ndarray) -> Mealy:
         output = rng.integers(0, len(outs), size=delta.shape)
