@@ -23,7 +23,7 @@ from catauto.automata.dotio import to_dot
 from catauto.automata.machine import Machine
 from catauto.errors import CatautoError
 
-__all__ = ["FORMATS", "DotNotFoundError", "dot_available", "image", "render", "svg"]
+__all__ = ["FORMATS", "DotNotFoundError", "dot_available", "dot_image", "image", "render", "svg"]
 
 FORMATS = ("svg", "png", "pdf")
 
@@ -45,9 +45,13 @@ def dot_available() -> bool:
 
 def image(m: Machine, format: str = "svg", **options: Any) -> bytes:
     """The picture of ``m`` as ``format`` (svg, png, pdf) bytes; ``options`` go to ``to_dot``."""
+    return dot_image(to_dot(m, **options), format)
+
+
+def dot_image(text: str, format: str = "svg") -> bytes:
+    """The picture of any DOT ``text`` (a machine's, a soft automaton's) as ``format`` bytes."""
     if format not in FORMATS:
         raise CatautoError(f"cannot draw {format!r}; formats: {', '.join(FORMATS)}")
-    text = to_dot(m, **options)
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as e:
