@@ -17,7 +17,7 @@ $(VENV)/.bench: $(STAMP)
 	touch $(VENV)/.bench
 
 demo: $(STAMP)
-	$(BIN)/python examples/demo.py
+	$(BIN)/catauto demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests examples benchmarks

@@ -334,6 +334,141 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
+def _read_traces(path: str):
+    """A trace file by its extension: .csv, .jsonl, StaMinA (+/- lines), else Abbadingo."""
+    from catauto.automata import learn
+
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return learn.read_csv(path)
+    if suffix in (".jsonl", ".ndjson"):
+        return learn.read_jsonl(path)
+    first = next((line for line in read_text(path).splitlines() if line.strip()), "")
+    if first.lstrip()[:1] in ("+", "-", "?"):
+        return learn.read_stamina(path)
+    return learn.read_abbadingo(path)
+
+
+def _write_learned(m, args: argparse.Namespace, out: Output) -> None:
+    """Write a learned machine to -o (default: print nothing) and draw it with --dot/--svg."""
+    from catauto.automata import draw, io
+
+    if args.output:
+        io.write(m, args.output)
+        out.print(f"wrote {args.output}")
+    for path in filter(None, (args.dot, args.svg)):
+        draw.render(m, path)
+        out.print(f"wrote {path}")
+
+
+def _learned_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dot", metavar="FILE", help="also write the machine's drawing as DOT text")
+    p.add_argument("--svg", metavar="FILE", help="also draw the machine as SVG (needs Graphviz)")
+
+
+def _learn_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("traces", help="trace file: Abbadingo (with sym/out), StaMinA, .csv or .jsonl")
+    p.add_argument("--algorithm", choices=("rpni", "edsm", "neural"), default="edsm")
+    p.add_argument("--kind", choices=("dfa", "moore", "mealy"), help="default: from the data")
+    p.add_argument("--max-states", type=int, help="bound on states (neural: its size, default 10)")
+    _learned_options(p)
+
+
+@command(
+    "learn",
+    help="learn a machine from a file of traces (passive: RPNI, EDSM, or gradient descent)",
+    example="catauto learn train.a --algorithm edsm -o model.json --svg model.svg",
+    configure=_learn_args,
+    output_is_report=False,
+)
+def _learn(args: argparse.Namespace, out: Output) -> int:
+    import time
+
+    from catauto.automata import learn
+
+    data = _read_traces(args.traces)
+    start = time.perf_counter()
+    if args.algorithm == "neural":
+        from catauto import neural
+
+        result = neural.learn_automaton(
+            data,
+            kind=args.kind,
+            max_states=args.max_states or 10,
+            seed=args.seed,
+            progress=not args.quiet,
+        )
+        m = result.machine
+    else:
+        algorithm = learn.rpni if args.algorithm == "rpni" else learn.edsm
+        m = algorithm(data, args.max_states, kind=args.kind, progress=not args.quiet)
+    seconds = time.perf_counter() - start
+    accuracy = data.accuracy(m)
+    out.print(
+        f"{args.algorithm}: {_kind_name(m)} with {m.n_states} states from {len(data)} traces"
+        f" in {seconds:.2f} s; training accuracy {accuracy:.1%}"
+    )
+    _write_learned(m, args, out)
+    return 0 if accuracy == 1.0 else 1
+
+
+def _learn_active_args(p: argparse.ArgumentParser) -> None:
+    from catauto.automata.learn.active import ALGORITHMS, ORACLES
+
+    p.add_argument("model", help="machine file (.dot, .gv, .json), learned as a black box")
+    p.add_argument("--algorithm", choices=tuple(ALGORITHMS), default="lsharp")
+    p.add_argument("--oracle", choices=ORACLES, default="random-wp")
+    p.add_argument("--tests", type=int, default=10000, help="tests per query of random oracles")
+    _learned_options(p)
+
+
+@command(
+    "learn-active",
+    help="learn a model file as a black box by queries (L*, KV, L#) and check the result",
+    example="catauto learn-active tcp_client.dot --algorithm lsharp --oracle random-wp",
+    configure=_learn_active_args,
+    output_is_report=False,
+)
+def _learn_active(args: argparse.Namespace, out: Output) -> int:
+    from catauto.automata.learn.active import learn_active_model
+
+    r = learn_active_model(
+        _read(args.model),
+        args.algorithm,
+        args.oracle,
+        args.seed,
+        n_tests=args.tests,
+        progress=not args.quiet,
+    )
+    s = r.stats
+    verdict = "equivalent" if r.equivalent else f"NOT equivalent (e.g. on {r.counterexample})"
+    out.print(
+        f"{args.algorithm}: {r.machine.n_states} states, {s.mq} membership queries,"
+        f" {s.eq} equivalence queries, {s.symbols} symbols; {verdict}"
+    )
+    _write_learned(r.machine, args, out)
+    return 0 if r.equivalent else 1
+
+
+def _demo_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dir", default=".", help="where report.html goes (default: here)")
+    p.add_argument("--data", metavar="DIR", help="automata_data folder (default: ../shared)")
+
+
+@command(
+    "demo",
+    help="learn Tomita 4 and a TCP model four ways, check them, write report.html",
+    example="catauto demo --dir out",
+    configure=_demo_args,
+    output_is_report=False,
+)
+def _demo(args: argparse.Namespace, out: Output) -> int:
+    from catauto import demo
+
+    data = Path(args.data) if args.data else None
+    return demo.main(Path(args.dir), args.seed, data, args.quiet)
+
+
 # -- the parser -----------------------------------------------------------------------
 
 
