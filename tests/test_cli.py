@@ -234,13 +234,16 @@ COMMAND_LINES = {
     "equiv": ["equiv", "{good}", "{m}"],
     "convert": ["convert", "{m}", "{out}.json"],
     "run": ["run", "{m}", "t n"],
+    "learn": ["learn", "{m}", "-o", "{out}.json"],
+    "learn-active": ["learn-active", "{m}", "-o", "{out}.json"],
 }
+TAKES_NO_FILE = {"demo"}  # its bad input (a --dir that is a file) is tested below
 
 
 @pytest.mark.parametrize("what", BAD)
 @pytest.mark.parametrize("name", list(COMMAND_LINES))
 def test_bad_input_sweep(name: str, what: str, files, tmp_path: Path, capsys) -> None:
-    assert set(COMMAND_LINES) == set(cli.COMMANDS), "add the new command to the sweep"
+    assert set(COMMAND_LINES) | TAKES_NO_FILE == set(cli.COMMANDS), "add the command to the sweep"
     bad = _bad_inputs(tmp_path)[what]
     out_stem = tmp_path / "result"
     argv = [a.format(m=bad, good=files["toggle"], out=out_stem) for a in COMMAND_LINES[name]]
@@ -305,3 +308,54 @@ def test_console_script_exit_codes_without_traceback(files, tmp_path: Path) -> N
         assert "Traceback" not in proc.stderr
         if expected == 2:
             assert proc.stderr.count("\n") == 1
+
+
+ABBADINGO = "4 2\n1 2 0 1\n0 1 1\n1 0\n0 3 1 1 1\n"
+BAD_TRACES = {
+    "truncated_abbadingo": ABBADINGO[: len(ABBADINGO) // 2 + 3],
+    "wrong_length": "2 2\n1 3 0 1\n0 1 1\n",
+    "bad_symbol": "2 2\n1 2 0 7\n0 1 1\n",
+    "contradictory": "3 2\n1 2 0 1\n0 1 1\n0 2 0 1\n",
+    "contradictory_stamina": "+ a b\n- a\n- a b\n",
+}
+
+
+@pytest.mark.parametrize("what", sorted(BAD_TRACES))
+@pytest.mark.parametrize("algorithm", ["rpni", "edsm"])
+def test_bad_trace_files(what: str, algorithm: str, tmp_path: Path, capsys) -> None:
+    path = tmp_path / f"{what}.txt"
+    path.write_text(BAD_TRACES[what], encoding="utf-8")
+    model = tmp_path / "result.json"
+    code, out, err = run("learn", path, "--algorithm", algorithm, "-o", model, capsys=capsys)
+    assert code == 2 and err.count("\n") == 1 and path.name in err, err
+    assert "Traceback" not in err and not model.exists()
+    if what == "contradictory":  # both traces, each with its file line
+        assert f"{path.name}:2" in err and f"{path.name}:4" in err
+    if what == "contradictory_stamina":
+        assert f"{path.name}:1" in err and f"{path.name}:3" in err
+
+
+def test_learn_writes_a_consistent_machine(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "train.a"
+    path.write_text(ABBADINGO, encoding="utf-8")
+    model, picture = tmp_path / "m.json", tmp_path / "m.dot"
+    code, out, _ = run("learn", path, "-o", model, "--dot", picture, capsys=capsys)
+    assert code == 0 and "training accuracy 100.0%" in out
+    learned = io.read(model)
+    assert learned.accepts([0, 1]) and not learned.accepts([1]) and learned.accepts([])
+    assert io.read(picture) == learned
+
+
+def test_learn_active_checks_its_result(files, tmp_path: Path, capsys) -> None:
+    model = tmp_path / "learned.json"
+    code, out, _ = run(
+        "learn-active", files["toggle"], "--oracle", "perfect", "-o", model, capsys=capsys
+    )
+    assert code == 0 and "equivalent" in out and io.read(model).equivalent(TOGGLE)
+
+
+def test_demo_refuses_a_file_as_its_folder(tmp_path: Path, capsys) -> None:
+    not_a_dir = tmp_path / "report"
+    not_a_dir.write_text("keep me", encoding="utf-8")
+    code, _, err = run("demo", "--dir", not_a_dir, capsys=capsys)
+    assert code == 2 and "not a folder" in err and not_a_dir.read_text() == "keep me"

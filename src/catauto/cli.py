@@ -465,6 +465,8 @@ def _demo_args(p: argparse.ArgumentParser) -> None:
 def _demo(args: argparse.Namespace, out: Output) -> int:
     from catauto import demo
 
+    if Path(args.dir).exists() and not Path(args.dir).is_dir():
+        raise CatautoError(f"{args.dir}: not a folder (--dir is where report.html goes)")
     data = Path(args.data) if args.data else None
     return demo.main(Path(args.dir), args.seed, data, args.quiet)
 
