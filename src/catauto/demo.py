@@ -58,35 +58,45 @@ def targets(data_dir: Path, seed: int) -> list[Target]:
     return [Target("Tomita 4", zoo.tomita(4), "zoo.tomita(4)"), protocol]
 
 
-def traces(target: Machine, n: int, max_len: int, rng: np.random.Generator):
-    """``n`` random words of length 0..max_len (Mealy: 1..max_len) labelled by ``target``."""
-    low = 1 if target.kind == "mealy" else 0
-    lengths = rng.integers(low, max_len + 1, size=n)
-    words = [
+def random_words(target: Machine, n: int, max_len: int, rng: np.random.Generator) -> list:
+    """``n`` uniformly random words of length 0..max_len over the target's inputs."""
+    lengths = rng.integers(0, max_len + 1, size=n)
+    return [
         tuple(target.inputs[a] for a in rng.integers(0, target.n_inputs, size=k)) for k in lengths
     ]
+
+
+def conformance_words(target: Machine, rng: np.random.Generator) -> list:
+    """The W-method test suite of depth 1, shuffled: what a protocol tester logs."""
+    tests = learn.WMethodOracle(extra_states=0).tests(target)
+    words = sorted({tuple(target.inputs[a] for a in w) for w in tests if w})
+    return [words[i] for i in rng.permutation(len(words))]
+
+
+def traces(target: Machine, rng: np.random.Generator):
+    """The data every passive learner gets: labelled random words for a language, the
+    traces of a conformance test suite for a protocol (random words rarely reach deep
+    protocol states)."""
     if target.kind == "mealy":
+        words = conformance_words(target, rng)
         return learn.IOTraces(
             words, [target.transduce(w) for w in words], target.inputs, target.outputs
         )
+    words = random_words(target, 2000, 20, rng)
     if isinstance(target, DFA):
         return learn.Sample(words, [target.accepts(w) for w in words], target.inputs)
-    return learn.Sample(
-        words, [target.transduce(w)[-1] for w in words], target.inputs, target.outputs
-    )
+    labels = [target.transduce(w)[-1] for w in words]
+    return learn.Sample(words, labels, target.inputs, target.outputs)
 
 
 # -- the four learners; each returns (machine, what it used, figures for the report) --------
 
 Learner = Callable[[Target, np.random.Generator], tuple[Machine, str, list]]
-N_TRACES = {"dfa": 2000, "moore": 2000, "mealy": 3000}
-MAX_LENGTH = {"dfa": 20, "moore": 20, "mealy": 30}
 
 
-def _sample_for(target: Target, rng: np.random.Generator, n: int | None = None):
-    kind = target.machine.kind
-    n = n or N_TRACES[kind]
-    return traces(target.machine, n, MAX_LENGTH[kind], rng), f"{n} traces"
+def _sample_for(target: Target, rng: np.random.Generator):
+    data = traces(target.machine, rng)
+    return data, f"{len(data)} traces"
 
 
 def _rpni(target: Target, rng: np.random.Generator) -> tuple[Machine, str, list]:
@@ -101,7 +111,7 @@ def _edsm(target: Target, rng: np.random.Generator) -> tuple[Machine, str, list]
 
 def _lsharp(target: Target, rng: np.random.Generator) -> tuple[Machine, str, list]:
     oracle = learn.RandomWpOracle(
-        min_length=1, expected_length=10, n_tests=1000, seed=int(rng.integers(2**31))
+        min_length=1, expected_length=20, n_tests=5000, seed=int(rng.integers(2**31))
     )
     machine, stats = learn.lsharp(learn.MachineTeacher(target.machine), oracle, progress=False)
     return machine, f"{stats.mq} queries ({stats.eq} EQ)", []
@@ -118,7 +128,7 @@ def _neural(target: Target, rng: np.random.Generator) -> tuple[Machine, str, lis
         seeds=16,
         seed=int(rng.integers(2**31)),
         time_limit=60,
-        snapshot_every=2,
+        snapshot_every=1,
         progress=False,
     )
     figures = [("loss during training", _loss_curve(result.history))]
