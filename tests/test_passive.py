@@ -215,8 +215,8 @@ def test_problem_a_learned_from_80_percent():
     assert train.accuracy(m) == 1.0 and test.accuracy(m) > 0.95
 
 
-def _mealy_model(name: str):
-    path = DATA / "aalpy_dot" / name
+def _mealy_model(*parts: str):
+    path = DATA.joinpath(*parts)
     if not path.exists():
         pytest.skip(f"real data not available: {path}")
     from catauto.automata import io
@@ -224,14 +224,15 @@ def _mealy_model(name: str):
     return io.read_dot(path)
 
 
-def test_rpni_learns_the_tcp_client_from_random_traces():
-    model = _mealy_model("TCP/TCP_Linux_Client.dot")
+def test_rpni_learns_the_mqtt_broker_from_random_traces():
+    model = _mealy_model("automata_wiki", "MQTT", "mosquitto__two_client.dot")
     rng = np.random.default_rng(0)
     words = [
         tuple(model.inputs[i] for i in rng.integers(0, model.n_inputs, rng.integers(1, 31)))
-        for _ in range(3000)
+        for _ in range(5000)
     ]
     data = IOTraces(words, [model.transduce(w) for w in words], model.inputs)
-    m = rpni(data, progress=False)
-    assert data.accuracy(m) == 1.0
-    assert m.equivalent(model.minimize())
+    for learn in (rpni, edsm):
+        m = learn(data, progress=False)
+        assert data.accuracy(m) == 1.0
+        assert m.equivalent(model.minimize())

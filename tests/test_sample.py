@@ -231,7 +231,10 @@ def test_abbadingo_round_trip(tmp_path_factory, rows):
 
 @given(st.lists(st.lists(st.sampled_from("abc"), min_size=0, max_size=5), max_size=8), st.data())
 def test_abbadingo_round_trip_io_traces(tmp_path_factory, words, data):
-    outs = [data.draw(st.lists(st.sampled_from([0, 7]), min_size=len(w), max_size=len(w))) for w in words]
+    outs = [
+        data.draw(st.lists(st.sampled_from([0, 7]), min_size=len(w), max_size=len(w)))
+        for w in words
+    ]
     traces = IOTraces(words, outs)
     p = tmp_path_factory.mktemp("io") / "t.a"
     write_abbadingo(traces, p)
@@ -335,7 +338,9 @@ def _real(*parts: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("name", "count"), [("problem_A_train.a", 4456), ("problem_2_train.a", 10723)])
+@pytest.mark.parametrize(
+    ("name", "count"), [("problem_A_train.a", 4456), ("problem_2_train.a", 10723)]
+)
 def test_real_abbadingo_files_load(name, count):
     s = read_abbadingo(_real("abbadingo", name))
     assert len(s) == count and s.kind == "dfa" and s.input_alphabet == (0, 1)

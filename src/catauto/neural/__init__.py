@@ -101,3 +101,35 @@ __all__ = [
     "set_action",
     "sum_pool",
 ]
+
+# -- neural automaton learners (automaton.py, extract.py, oracle.py, soft_draw.py) --
+from catauto.neural.automaton import SoftAutomaton, machine_of, relax  # noqa: E402
+from catauto.neural.extract import (  # noqa: E402
+    InconsistentWarning,
+    NeuralResult,
+    encode_traces,
+    learn_automaton,
+)
+from catauto.neural.oracle import (  # noqa: E402
+    AbstractionOracle,
+    RecurrentClassifier,
+    RNNTeacher,
+    train_classifier,
+)
+from catauto.neural.soft_draw import snapshots_to_dot, soft_to_dot  # noqa: E402
+
+__all__ += [
+    "SoftAutomaton",
+    "machine_of",
+    "relax",
+    "InconsistentWarning",
+    "NeuralResult",
+    "encode_traces",
+    "learn_automaton",
+    "AbstractionOracle",
+    "RecurrentClassifier",
+    "RNNTeacher",
+    "train_classifier",
+    "snapshots_to_dot",
+    "soft_to_dot",
+]

@@ -137,12 +137,32 @@ class Hypothesis:
             i -= 1
         return out
 
-    def try_merge(self, r: int, b: int, parent: int, a: int) -> int:
-        """The score of merging ``b`` into ``r`` (-1: impossible); hypothesis unchanged."""
+    def merge_first(self, b: int, parent: int, a: int) -> int:
+        """Merge ``b`` into the first red state (in promotion order) it merges with;
+        return that state, or -1 (hypothesis unchanged) if there is none. RPNI's step,
+        with the undo inlined: it runs once per red state tried."""
+        ch, k, mealy = self.ch, self.k, self.mealy
+        out = self.eo if mealy else self.lab
+        fold = _fold_mealy if mealy else _fold_moore
+        x = parent * k + a
         log: list = []
-        score = self.fold(r, b, parent, a, log, [])
-        self.undo(log)
-        return score
+        visit: list = []
+        for r in self.red:
+            ch[x] = r
+            if fold(ch, out, k, r, b, log, visit) >= 0:
+                return r
+            # each write turned a distinct -1 into a value: reset them in any order
+            for y in log:
+                if y >= 0:
+                    ch[y] = -1
+                    if mealy:
+                        out[y] = -1
+                else:
+                    out[~y] = -1
+            log.clear()
+            visit.clear()
+        ch[x] = b
+        return -1
 
     # -- result --------------------------------------------------------------------------
     def tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
@@ -170,11 +190,10 @@ class Edsm:
     ``b``; ``cache[r * n + b] = (score, visited)`` for mergeable pairs.
     """
 
-    __slots__ = ("hyp", "cand", "seen", "cache", "absorbed")
+    __slots__ = ("hyp", "cand", "seen", "cache")
 
     def __init__(self, hyp: Hypothesis) -> None:
         self.hyp = hyp
-        self.absorbed = 0  # tree nodes folded into others so far
         self.cand: dict[int, list[int]] = {}
         self.seen: dict[int, int] = {}
         self.cache: dict[int, tuple[int, frozenset]] = {}
@@ -185,13 +204,7 @@ class Edsm:
         new.cand = {b: c.copy() for b, c in self.cand.items()}
         new.seen = dict(self.seen)
         new.cache = dict(self.cache)
-        new.absorbed = self.absorbed
         return new
-
-    @property
-    def unabsorbed(self) -> int:
-        """How many tree nodes are neither red nor folded into another node yet."""
-        return self.hyp.n - len(self.hyp.red) - self.absorbed
 
     def options(self, b: int, parent: int, a: int) -> list[tuple[int, int]]:
         """``(score, red)`` for every red state ``b`` merges with (in promotion order)."""
@@ -226,29 +239,39 @@ class Edsm:
             self.cand[b] = keep
         return out
 
-    def decide(self, width: int = 1) -> tuple | None:
-        """The next step: ``("promote", b, parent)`` for the first blue node (shortlex)
-        that merges with no red state, else ``("merge", [(score, r, b, parent, a), ...])``
-        with the ``width`` best merges, best first (ties: shortlex blue, then red);
-        None when no blue node is left."""
+    def decide(self, width: int = 0) -> tuple | None:
+        """The next step of greedy EDSM, and with ``width > 0`` the alternatives to it.
+
+        Returns None when no blue node is left; ``("promote", b, parent)`` for the first
+        blue node (shortlex) that merges with no red state; else ``("merge", best,
+        others)`` where ``best = (r, b, parent, a)`` is the best-scoring merge (ties:
+        shortlex blue, then promotion order) and ``others`` lists other choices a search
+        should weigh: the ``width`` next best red states for the same blue node (EDSM
+        picks the right blue node far more often than the right red state), the
+        ``width`` next best merges of other blue nodes, and promoting the blue node.
+        """
         blues = self.hyp.blue()
         if not blues:
             return None
-        best: list = []
+        best = None
+        best_score = -1
+        every = [] if width else None
         for b, parent, a in blues:
             opts = self.options(b, parent, a)
             if not opts:
                 return ("promote", b, parent)
             for s, r in opts:
-                best.append((s, r, b, parent, a))
-        if width == 1:
-            top = best[0]
-            for c in best:
-                if c[0] > top[0]:
-                    top = c
-            return ("merge", [top])
-        order = sorted(range(len(best)), key=lambda i: -best[i][0])
-        return ("merge", [best[i] for i in order[:width]])
+                if s > best_score:
+                    best_score, best = s, (r, b, parent, a)
+                if every is not None:
+                    every.append((s, r, b, parent, a))
+        assert best is not None
+        if not width:
+            return ("merge", best, [])
+        every.sort(key=lambda c: -c[0])  # stable: ties keep shortlex order
+        same = [("merge", *c[1:]) for c in every if c[2] == best[1] and c[1] != best[0]]
+        other = [("merge", *c[1:]) for c in every if c[2] != best[1]]
+        return ("merge", best, [*same[:width], *other[:width], ("promote", best[1], best[2])])
 
     def promote(self, b: int, parent: int) -> None:
         self.hyp.promote(b, parent)
@@ -262,7 +285,6 @@ class Edsm:
         if hyp.fold(r, b, parent, a, log, visit) < 0:  # pragma: no cover - caller's bug
             hyp.undo(log)
             raise AssertionError(f"merge of {b} into {r} clashes")
-        self.absorbed += len(visit)
         written = hyp.written(log)
         entered = set(visit)
         n = hyp.n
@@ -288,8 +310,7 @@ class Edsm:
                     return False
                 self.promote(step[1], step[2])
             else:
-                _, r, b, parent, a = step[1][0]
-                self.merge(r, b, parent, a)
+                self.merge(*step[1])
 
 
 def _fold_moore(ch: list, lab: list, k: int, r: int, b: int, undo: list, visit: list) -> int:

@@ -24,7 +24,7 @@ counterexample is reused until the hypothesis gets it right.
 from __future__ import annotations
 
 from catauto.automata.learn.common import Run, prepare
-from catauto.automata.learn.oracle import HypothesisRunner, Oracle
+from catauto.automata.learn.oracle import Oracle, runner_for
 from catauto.automata.learn.teacher import LearningError, Stats, Teacher
 from catauto.automata.machine import Machine
 
@@ -139,7 +139,7 @@ class _DiscriminationTree:
         return self.machine
 
     def still_wrong(self, hypothesis: Machine, cex: Word) -> bool:
-        runner = HypothesisRunner(hypothesis, self.teacher)
+        runner = runner_for(hypothesis, self.teacher)
         return self.teacher.query(cex)[-1] != runner.expected(cex)[-1]
 
     def process(self, cex: Word) -> None:

@@ -101,6 +101,11 @@ class _LSharp:
         self.cand: dict[int, list[int]] = {}  # frontier node -> candidate basis nodes
         self.seen: dict[int, int] = {}  # frontier node -> clock of its last refinement
         self.witnesses: dict[tuple[int, int], list[int]] = {}
+        # Basis nodes whose successors' outputs are all known never change their first
+        # step: node -> row of the tables of those outputs and successors (for the ADS).
+        self.complete: dict[int, int] = {}
+        self.row_out = np.zeros((16, self.k), dtype=np.int64)
+        self.row_succ = np.zeros((16, self.k), dtype=np.int64)
         self.hyp_delta: list[list[int]] = []
         self.hyp: Machine | None = None
 
@@ -146,16 +151,20 @@ class _LSharp:
         queue = deque([(x, y)])
         while queue:
             px, py = queue.popleft()
+            kids = []
             cx = first[px]
-            by = py * k
             while cx >= 0:
-                cy = succ[by + sym[cx]]
+                kids.append((sym[cx], cx))
+                cx = nxt[cx]
+            kids.sort()  # inputs in order: the first shortest witness
+            by = py * k
+            for a, cx in kids:
+                cy = succ[by + a]
                 if cy >= 0:
                     ox, oy = out[cx], out[cy]
                     if ox != oy and ox >= 0 and oy >= 0:
                         return tree.access(cx, x)
                     queue.append((cx, cy))
-                cx = nxt[cx]
         return None
 
     def basis_witness(self, b1: int, b2: int) -> list[int]:
@@ -177,8 +186,16 @@ class _LSharp:
         if seen == now:
             return self.cand[f]
         stamp, born, apart = tree.stamp, self.born, self.apart
-        succ, out, k = tree.succ, tree.out, self.k
         changed = stamp[f] > seen
+        cand = self.cand[f]
+        if not changed:  # only news about the candidates can matter
+            for b in cand:
+                if stamp[b] > seen or born[b] > seen:
+                    break
+            else:
+                self.seen[f] = now
+                return cand
+        succ, out, k = tree.succ, tree.out, self.k
         # f's known one-step outputs: most candidates are apart right there.
         kids = []
         c = tree.first[f]
@@ -189,7 +206,7 @@ class _LSharp:
             c = nxt[c]
         own = out[f] if self.moore else -1
         keep = []
-        for b in self.cand[f]:
+        for b in cand:
             new = born[b] > seen
             if new or changed or stamp[b] > seen:
                 if own >= 0 and 0 <= out[b] != own:
@@ -233,19 +250,24 @@ class _LSharp:
             self.add_frontier(b)
 
     # -- the rules -------------------------------------------------------------------------
+    def refine_all(self) -> None:
+        refine = self.refine
+        for f in self.cand:
+            refine(f)
+
     def promotions(self) -> bool:
         done = False
-        again = True
-        while again:
-            again = False
-            for f in list(self.cand):
-                if f in self.cand and not self.refine(f):
-                    self.promote(f)
-                    done = again = True
-        return done
+        while True:
+            self.refine_all()
+            isolated = next((f for f, c in self.cand.items() if not c), None)
+            if isolated is None:
+                return done
+            self.promote(isolated)
+            done = True
 
     def extensions(self) -> bool:
         succ, k, teacher, tree = self.tree.succ, self.k, self.teacher, self.tree
+        out = tree.out
         done = False
         for b in list(self.basis):
             for a in range(k):
@@ -262,14 +284,26 @@ class _LSharp:
                     teacher.query(word)
                 done = True
             self.add_frontier(b)
+            if b not in self.complete:
+                kids = succ[b * k : b * k + k]
+                row = [out[c] if c >= 0 else -1 for c in kids]
+                if -1 not in row:
+                    self._add_row(b, row, kids)
         return done
+
+    def _add_row(self, b: int, row: list[int], kids: list[int]) -> None:
+        r = len(self.complete)
+        if r == len(self.row_out):
+            self.row_out = np.vstack([self.row_out, np.zeros_like(self.row_out)])
+            self.row_succ = np.vstack([self.row_succ, np.zeros_like(self.row_succ)])
+        self.row_out[r] = row
+        self.row_succ[r] = kids
+        self.complete[b] = r
 
     def separations(self) -> bool:
         teacher, tree = self.teacher, self.tree
         done = False
-        for f in list(self.cand):
-            if f not in self.cand:
-                continue
+        for f in [f for f, c in self.cand.items() if len(c) > 1]:
             cands = self.refine(f)
             if len(cands) < 2:
                 continue
@@ -290,6 +324,9 @@ class _LSharp:
             self.update_frontier()
             while self.promotions() or self.extensions() or self.separations():
                 pass
+            self.refine_all()
+            if any(len(c) != 1 for c in self.cand.values()):
+                continue  # new frontier nodes appeared at the end: go on
             hyp = self.build()
             cex = self.tree_counterexample()
             if cex is None:
@@ -309,50 +346,85 @@ class _LSharp:
         """
         tree = self.tree
         succ, out, k = tree.succ, tree.out, self.k
-        first, nxt, sym = tree.first, tree.nxt, tree.sym
         here = yield -1
         if self.moore:
             block = [x for x in block if out[x] == here]
+        complete = self.complete
         while len(block) > 1:
-            by_input: dict[int, dict[int, list[int]]] = {}
-            for x in block:
-                c = first[x]
-                while c >= 0:
-                    o = out[c]
-                    if o >= 0:
-                        parts = by_input.get(sym[c])
-                        if parts is None:
-                            by_input[sym[c]] = {o: [c]}
-                        else:
-                            p = parts.get(o)
-                            if p is None:
-                                parts[o] = [c]
-                            else:
-                                p.append(c)
-                    c = nxt[c]
-            best_score, best_a = 0.0, -1
-            for a, parts in by_input.items():
-                if len(parts) < 2:
-                    continue
-                sizes = [len(p) for p in parts.values()]
-                u = sum(sizes)
-                score = sum(z * (u - z) for z in sizes) / u
-                if score > best_score or (score == best_score and a < best_a):
-                    best_score, best_a = score, a
-            if best_a < 0:
-                # No single input splits the block: follow a witness of two members.
-                for other in block[1:]:
-                    w = self.witness(block[0], other)
-                    if w is not None:
-                        break
-                else:
-                    return
-                for a in w:
-                    o = yield a
-                    block = [c for x in block if (c := succ[x * k + a]) >= 0 and out[c] == o]
+            if all(x in complete for x in block):
+                best_a, parts = self._best_split_complete(block)
+            else:
+                best_a, parts = self._best_split(block)
+            if best_a >= 0:
+                o = yield best_a
+                block = parts.get(o, [])
                 continue
-            o = yield best_a
-            block = by_input[best_a].get(o, [])
+            # No single input splits the block: follow a witness of two members
+            # (looking at a few pairs only: a witness search can be long).
+            for other in block[1:4]:
+                if block[0] in complete and other in complete:
+                    w = self.basis_witness(block[0], other)
+                    break
+                w = self.witness(block[0], other)
+                if w is not None:
+                    break
+            else:
+                return
+            for a in w:
+                o = yield a
+                block = [c for x in block if (c := succ[x * k + a]) >= 0 and out[c] == o]
+
+    def _best_split_complete(self, block: list[int]) -> tuple[int, dict[int, list[int]]]:
+        """``_best_split`` for complete basis nodes, from their tables (numpy)."""
+        rows = np.fromiter((self.complete[x] for x in block), np.int64, len(block))
+        out = self.row_out[rows]  # [B, k]
+        n_out = int(out.max()) + 1
+        k = self.k
+        counts = np.bincount((out + np.arange(k) * n_out).ravel(), minlength=k * n_out)
+        size = len(block)
+        score = (size * size - (counts.reshape(k, n_out) ** 2).sum(axis=1)) / size
+        a = int(score.argmax())  # the first of the best: ties go to the smaller input
+        if score[a] <= 0:
+            return -1, {}
+        parts: dict[int, list[int]] = {}
+        for o, c in zip(out[:, a].tolist(), self.row_succ[rows, a].tolist(), strict=True):
+            p = parts.get(o)
+            if p is None:
+                parts[o] = [c]
+            else:
+                p.append(c)
+        return a, parts
+
+    def _best_split(self, block: list[int]) -> tuple[int, dict[int, list[int]]]:
+        """The input that best splits ``block`` (-1 if none) and its parts by output."""
+        tree = self.tree
+        out, first, nxt, sym = tree.out, tree.first, tree.nxt, tree.sym
+        by_input: dict[int, dict[int, list[int]]] = {}
+        for x in block:
+            c = first[x]
+            while c >= 0:
+                o = out[c]
+                if o >= 0:
+                    parts = by_input.get(sym[c])
+                    if parts is None:
+                        by_input[sym[c]] = {o: [c]}
+                    else:
+                        p = parts.get(o)
+                        if p is None:
+                            parts[o] = [c]
+                        else:
+                            p.append(c)
+                c = nxt[c]
+        best_score, best_a = 0.0, -1
+        for a, parts in by_input.items():
+            if len(parts) < 2:
+                continue
+            sizes = [len(p) for p in parts.values()]
+            u = sum(sizes)
+            score = sum(z * (u - z) for z in sizes) / u
+            if score > best_score or (score == best_score and a < best_a):
+                best_score, best_a = score, a
+        return best_a, by_input.get(best_a, {})
 
     # -- hypothesis ----------------------------------------------------------------------------
     def build(self) -> Machine:

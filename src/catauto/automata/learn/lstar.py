@@ -25,7 +25,7 @@ reused until the hypothesis gets it right (no equivalence query in between).
 from __future__ import annotations
 
 from catauto.automata.learn.common import Run, prepare
-from catauto.automata.learn.oracle import HypothesisRunner, Oracle
+from catauto.automata.learn.oracle import Oracle, runner_for
 from catauto.automata.learn.teacher import Stats, Teacher
 from catauto.automata.machine import Machine
 
@@ -132,7 +132,7 @@ class _Table:
         return self.machine
 
     def still_wrong(self, hypothesis: Machine, cex: Word) -> bool:
-        runner = HypothesisRunner(hypothesis, self.teacher)
+        runner = runner_for(hypothesis, self.teacher)
         return self.teacher.query(cex)[-1] != runner.expected(cex)[-1]
 
     def rivest_schapire(self, cex: Word) -> Word:

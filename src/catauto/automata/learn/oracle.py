@@ -8,18 +8,22 @@ Test words run through the teacher, so they are cached, counted (``stats.tests``
 reproducible; every oracle is bounded (a number of tests or steps per query, or the depth
 of its exhaustive suite).
 
-==================  =========================================  ===========================
-oracle              tests per equivalence query                AALpy 2.0 counterpart
-==================  =========================================  ===========================
-PerfectOracle       none: shortest difference via the machines PerfectKnowledgeEqOracle
-RandomWordOracle    ``n_words`` uniform words                  RandomWordEqOracle
-RandomWalkOracle    ``n_steps`` steps, reset w.p. ``reset_prob`` RandomWalkEqOracle
-WMethodOracle       transition cover · I^≤e · W                WMethodEqOracle
-WpMethodOracle      Wp: state cover · I^≤e · W, then W_q       WpMethodEqOracle
-RandomWpOracle      access · random middle · W or W_q          RandomWpMethodEqOracle
-RandomWOracle       access · random walk · W, per state        RandomWMethodEqOracle
-TestSuiteOracle     a fixed list of words                      ProvidedSequencesOracle...
-==================  =========================================  ===========================
+The oracles, and their AALpy 2.0 counterparts (same parameters, same meaning):
+
+- ``PerfectOracle(target)``: a shortest difference from a known machine, no tests
+  (``PerfectKnowledgeEqOracle``);
+- ``RandomWordOracle(n_words, min_length, max_length)``: uniform random words
+  (``RandomWordEqOracle``);
+- ``RandomWalkOracle(n_steps, reset_prob)``: one random walk, reset before a step with
+  probability ``reset_prob`` (``RandomWalkEqOracle``);
+- ``WMethodOracle(extra_states)``: transition cover · I^≤e · W (``WMethodEqOracle``);
+- ``WpMethodOracle(extra_states)``: state cover · I^≤e · W, then the other transitions
+  · I^≤e · W_q (``WpMethodEqOracle``);
+- ``RandomWpOracle(min_length, expected_length, n_tests)``: an access word, a random
+  middle, a word of W or W_q (``RandomWpMethodEqOracle``);
+- ``RandomWOracle(walks_per_state, walk_len)``: an access word, a random walk, a word of
+  W, so many per state (``RandomWMethodEqOracle``);
+- ``TestSuiteOracle(words)``: a fixed list of words (``ProvidedSequencesOracleWrapper``).
 
 ``e`` is ``extra_states`` (AALpy's ``max_number_of_states`` minus the hypothesis size,
 which ``max_states=`` reproduces).
@@ -38,6 +42,7 @@ True
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from itertools import product
 
@@ -108,6 +113,15 @@ class HypothesisRunner:
         return res
 
 
+def runner_for(machine: Machine, teacher: Teacher) -> HypothesisRunner:
+    """The runner of ``machine`` for ``teacher``, reused while the same machine is asked."""
+    cached = teacher._runner
+    if cached is not None and cached.machine is machine:
+        return cached
+    teacher._runner = runner = HypothesisRunner(machine, teacher)
+    return runner
+
+
 class Oracle:
     """Base class: ``find_counterexample(hypothesis, teacher) -> word | None``."""
 
@@ -131,8 +145,6 @@ def equivalence_query(oracle: Oracle, hypothesis: Machine, teacher: Teacher) -> 
 
     Returns the counterexample cut after its first differing output.
     """
-    import time
-
     start = time.perf_counter()
     teacher.stats.eq += 1
     try:
@@ -144,7 +156,7 @@ def equivalence_query(oracle: Oracle, hypothesis: Machine, teacher: Teacher) -> 
     cex = tuple(int(a) for a in cex)
     if any(not 0 <= a < len(teacher.inputs) for a in cex):
         raise LearningError(f"{type(oracle).__name__} returned a word outside the inputs: {cex}")
-    cut = teacher.run_test(cex, HypothesisRunner(hypothesis, teacher).expected(cex))
+    cut = teacher.run_test(cex, runner_for(hypothesis, teacher).expected(cex))
     if cut < 0:
         raise LearningError(
             f"{type(oracle).__name__} returned {teacher.decode(cex)!r}, on which the hypothesis"
@@ -282,6 +294,79 @@ def separating_family(m: Machine) -> tuple[list[Word], list[list[Word]]]:
     return words, identifiers
 
 
+class PairSeparators:
+    """Shortest separating words for every pair of states, read off on demand.
+
+    ``first[p, q]`` is the first input of a shortest word on which states ``p`` and ``q``
+    differ (-1: their own outputs differ, Moore; -2: equivalent); the rest of the word
+    separates the successor pair. Computed level by level over all pairs with numpy
+    (``O(n^2 k)`` per level). ``identifier(q)`` is the set of words separating ``q`` from
+    each other state: the Wp-method's W_q as AALpy builds it for random-Wp.
+
+    >>> from catauto.automata import DFA
+    >>> sep = PairSeparators(DFA([[1, 0], [2, 1], [2, 2]], accepting=[0, 0, 1], inputs="ab"))
+    >>> sep.word(0, 1), sep.word(0, 2), sep.identifier(0)
+    ((0,), (), [(), (0,)])
+    """
+
+    def __init__(self, m: Machine) -> None:
+        n, k = m.n_states, m.n_inputs
+        self.moore = m.kind != "mealy"
+        partial = not m.is_complete
+        size = n + 1 if partial else n  # an extra sink for undefined transitions
+        delta = np.where(m.delta < 0, n, m.delta).astype(np.int64)
+        out = m.output.astype(np.int64)
+        if partial:
+            delta = np.vstack([delta, np.full(k, n)])
+            if self.moore:
+                out = np.append(out, -1)
+            else:
+                out = np.vstack([np.where(m.delta < 0, -1, out), np.full(k, -1)])
+        first = np.full((size, size), -2, dtype=np.int64)
+        if self.moore:
+            first[out[:, None] != out[None, :]] = -1
+        else:
+            for a in range(k - 1, -1, -1):  # the smallest input wins
+                first[out[:, a][:, None] != out[:, a][None, :]] = a
+        done = first != -2
+        while True:
+            new = np.zeros_like(done)
+            for a in range(k - 1, -1, -1):
+                da = delta[:, a]
+                hit = done[da[:, None], da[None, :]] & ~done
+                first[hit] = a
+                new |= hit
+            if not new.any():
+                break
+            done |= new
+        self.first, self.delta, self.out, self.n = first, delta, out, n
+        self._ident: dict[int, list[Word]] = {}
+
+    def word(self, p: int, q: int) -> Word | None:
+        """A shortest word on which ``p`` and ``q`` differ, or None if equivalent."""
+        first, delta, out = self.first, self.delta, self.out
+        if first[p, q] == -2:
+            return None
+        w = []
+        while True:
+            a = int(first[p, q])
+            if a == -1:
+                break
+            w.append(a)
+            if not self.moore and out[p, a] != out[q, a]:
+                break
+            p, q = delta[p, a], delta[q, a]
+        return tuple(w)
+
+    def identifier(self, q: int) -> list[Word]:
+        """The distinct words separating ``q`` from every other state (sorted)."""
+        if q not in self._ident:
+            words = {self.word(q, r) for r in range(self.n) if r != q}
+            words.discard(None)
+            self._ident[q] = sorted(words, key=lambda w: (len(w), w))  # type: ignore[arg-type]
+        return self._ident[q]
+
+
 def _cover(m: Machine) -> tuple[list[Word], list[Word]]:
     """State cover and transition cover (reachable states only)."""
     acc = [w for w in access_words(m) if w is not None]
@@ -298,7 +383,8 @@ class PerfectOracle(Oracle):
     that stops at the first pair whose outputs differ: the same shortest,
     length-lexicographically first word as the machine algebra's ``counterexample``
     (which first decides equivalence by partition refinement, dearer when the
-    difference is near). The word is still confirmed by the teacher (cached).
+    difference is near). Like every counterexample, it is confirmed with the teacher
+    by :func:`equivalence_query` (a target that disagrees with the teacher is an error).
     """
 
     def __init__(self, target: Machine) -> None:
@@ -326,7 +412,7 @@ class PerfectOracle(Oracle):
         return self._tables[1], self._tables[2], [self.target.initial]
 
     def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
-        runner = HypothesisRunner(hypothesis, teacher)
+        runner = runner_for(hypothesis, teacher)
         tdelta, tout, (t0,) = self._target_tables(teacher)
         hdelta, hout, k = runner.delta, runner.out, runner.k
         moore = runner.moore
@@ -369,13 +455,7 @@ class PerfectOracle(Oracle):
             word.append(b)
             link = parent[pair]
         word.reverse()
-        cex = tuple(word)
-        if teacher.run_test(cex, runner.expected(cex)) < 0:
-            raise LearningError(
-                f"the target machine and the teacher disagree: on {teacher.decode(cex)!r}"
-                " the target differs from the hypothesis but the teacher does not"
-            )
-        return cex
+        return tuple(word)  # equivalence_query confirms it with the teacher
 
 
 class _Seeded(Oracle):
@@ -403,7 +483,7 @@ class RandomWordOracle(_Seeded):
             )
 
     def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
-        runner = HypothesisRunner(hypothesis, teacher)
+        runner = runner_for(hypothesis, teacher)
         return self._first_failure(self.tests(runner.k), runner, teacher)
 
 
@@ -429,7 +509,7 @@ class RandomWalkOracle(_Seeded):
             yield tuple(word)
 
     def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
-        runner = HypothesisRunner(hypothesis, teacher)
+        runner = runner_for(hypothesis, teacher)
         return self._first_failure(self.tests(runner.k), runner, teacher)
 
 
@@ -461,7 +541,7 @@ class WMethodOracle(Oracle):
                         yield p + mid + s
 
     def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
-        runner = HypothesisRunner(hypothesis, teacher)
+        runner = runner_for(hypothesis, teacher)
         tests = self.tests(hypothesis)
         if self.max_tests is not None:
             tests = (t for _, t in zip(range(self.max_tests), tests, strict=False))
@@ -476,7 +556,8 @@ class WpMethodOracle(WMethodOracle):
         w, ident = separating_family(m)
         w = w or [()]
         depth = _depth(self.extra_states, self.max_states, m.n_states)
-        rest = [t for t in cover if t not in set(states)]
+        in_states = set(states)
+        rest = [t for t in cover if t not in in_states]
         delta = m.delta.tolist()
         for d in range(depth + 1):
             for mid in product(range(m.n_inputs), repeat=d):
@@ -498,8 +579,8 @@ class RandomWpOracle(_Seeded):
 
     Each of ``n_tests`` tests per query: the access word of a uniformly chosen state, at
     least ``min_length`` random inputs continued geometrically (expected
-    ``expected_length`` in all), then w.p. 1/2 a word of W, else one of W_q for the state
-    reached.
+    ``expected_length`` in all), then w.p. 1/2 a word of the characterization set W, else
+    one of the shortest words separating the state reached from each other state (W_q).
     """
 
     def __init__(
@@ -515,10 +596,11 @@ class RandomWpOracle(_Seeded):
         self.min_length, self.expected_length, self.n_tests = min_length, expected_length, n_tests
 
     def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
-        runner = HypothesisRunner(hypothesis, teacher)
+        runner = runner_for(hypothesis, teacher)
         access = [w for w in access_words(hypothesis) if w is not None]
-        w, ident = separating_family(hypothesis)
+        w, _ = separating_family(hypothesis)
         w = w or [(a,) for a in range(runner.k)]
+        pairs = PairSeparators(hypothesis)
         rand, k = self.rng.random, runner.k
         stop = 1 / (self.expected_length + 1)
         delta = runner.delta
@@ -539,7 +621,7 @@ class RandomWpOracle(_Seeded):
                         q = delta[q][a]
                         if q < 0:
                             break
-                    local = ident[q] if q >= 0 and ident[q] else w
+                    local = (pairs.identifier(q) if q >= 0 else None) or w
                     word.extend(local[int(rand() * len(local))])
                 yield word
 
@@ -559,7 +641,7 @@ class RandomWOracle(_Seeded):
         self.done: dict[Word, int] = {}
 
     def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
-        runner = HypothesisRunner(hypothesis, teacher)
+        runner = runner_for(hypothesis, teacher)
         w, _ = separating_family(hypothesis)
         w = w or [(a,) for a in range(runner.k)]
         rng, k = self.rng, runner.k
@@ -587,5 +669,5 @@ class TestSuiteOracle(Oracle):
         self.words = [list(w) for w in words]
 
     def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
-        runner = HypothesisRunner(hypothesis, teacher)
+        runner = runner_for(hypothesis, teacher)
         return self._first_failure((teacher.encode(w) for w in self.words), runner, teacher)

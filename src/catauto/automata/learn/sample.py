@@ -27,8 +27,7 @@ Readers (each error is a ``FormatError``, a ``CatautoError`` whose message start
 with ``file:line:``):
 
 - ``read_abbadingo``: header ``N A`` then ``label len s1 .. slen`` per line, labels
-  1 / 0 (a DFA sample) or -1 (unlabelled); any other integer labels make a Moore
-  sample. FlexFringe's extension is read too: a header ``N A:attrs``, symbols
+  1 / 0 (a DFA sample) or -1 (unlabelled); other labels make a Moore sample. FlexFringe's extension is read too: a header ``N A:attrs``, symbols
   ``sym:v1,v2`` (attribute values, dropped) and ``sym/out`` (an output per symbol:
   the file is then read as ``IOTraces`` and the labels are ignored).
 - ``read_stamina``: ``+ s1 s2 ...`` (accepted), ``- ...`` (rejected), ``? ...``
@@ -41,11 +40,13 @@ with ``file:line:``):
   string as the word is a sequence of characters; ``label`` null or absent:
   unlabelled; booleans make a DFA sample) or ``{"input": [...], "output": [...]}``.
 
-In every text format a token made of decimal digits (with an optional ``-``) is read
-as an ``int``, other tokens stay strings. ``write_abbadingo`` writes symbols (and
-Moore labels, Mealy outputs) by name when every name of the alphabet is a plain token,
-otherwise by alphabet index, so integer alphabets such as Abbadingo's ``0 .. A-1``
-round-trip exactly.
+In every text format the tokens of a field kind (symbols, labels, outputs) are read as
+``int`` when all of them are decimal integers, else they all stay strings.
+``write_abbadingo`` (atomic) writes an alphabet by name when the reader gives the same
+values back — input integers only when they are Abbadingo's ``0 .. A-1``, strings when
+they are plain tokens — and by alphabet index otherwise. So Abbadingo files and
+string alphabets round-trip exactly; a Moore sample whose labels are written 0 / 1
+reads back as a DFA sample.
 """
 
 from __future__ import annotations
@@ -567,7 +568,9 @@ def _index_map(source: tuple, target: tuple, what: str, missing_ok: bool = False
 
 # -- text formats -----------------------------------------------------------------------
 
-_INT = re.compile(r"-?\d+\Z")
+_INT = re.compile(r"-?[0-9]+\Z")
+_COUNT = re.compile(r"[0-9]+\Z")
+_MAX_ALPHABET = 1 << 20
 _TOKEN = re.compile(r"[^\s/:,]+\Z")
 
 
@@ -610,11 +613,11 @@ def read_abbadingo(path: PathLike) -> Sample | IOTraces:
         raise f.error(1, "empty file: expected a header 'N A' (strings, alphabet size)")
     hline, header = f.rows[0]
     parts = header.split()
-    if len(parts) != 2 or not parts[0].isdigit():
+    if len(parts) != 2 or not _COUNT.match(parts[0]):
         raise f.error(hline, f"expected a header 'N A' (strings, alphabet size), got {header!r}")
     n_alpha = parts[1].split(":", 1)[0]
-    if not n_alpha.isdigit():
-        raise f.error(hline, f"alphabet size {parts[1]!r} is not a number")
+    if not _COUNT.match(n_alpha) or int(n_alpha) > _MAX_ALPHABET:
+        raise f.error(hline, f"alphabet size {parts[1]!r} is not a number up to {_MAX_ALPHABET}")
     n_words, n_alpha = int(parts[0]), int(n_alpha)
     body = f.rows[1:]
     if len(body) != n_words:
@@ -624,7 +627,7 @@ def read_abbadingo(path: PathLike) -> Sample | IOTraces:
     any_out = False
     for n, line in body:
         tok = line.split()
-        if len(tok) < 2 or not tok[1].isdigit():
+        if len(tok) < 2 or not _COUNT.match(tok[1]):
             raise f.error(n, f"expected 'label length symbols...', got {line[:60]!r}")
         length = int(tok[1])
         if len(tok) - 2 != length:
@@ -764,32 +767,36 @@ def read_jsonl(path: PathLike) -> Sample | IOTraces:
     firsts, seconds, lines = [], [], []
     for n, line in f.rows:
         try:
-            obj = json.loads(line)
+            this, first, second = _json_trace(json.loads(line), f, n)
         except json.JSONDecodeError as e:
             raise f.error(n, f"not JSON: {e.msg} (column {e.colno})") from None
-        if not isinstance(obj, dict):
-            raise f.error(n, "each line must be a JSON object")
-        this = "io" if "input" in obj else "word" if "word" in obj else None
-        if this is None:
-            raise f.error(n, "an object needs a 'word' (and 'label') or 'input' and 'output'")
+        except RecursionError:
+            raise f.error(n, "JSON nested too deeply") from None
         if kind is not None and this != kind:
             raise f.error(n, "mixes labelled words and input/output traces")
         kind = this
-        first = _json_word(obj["input" if this == "io" else "word"], f, n)
-        if this == "io":
-            if "output" not in obj:
-                raise f.error(n, "an 'input' needs an 'output'")
-            second = _json_word(obj["output"], f, n)
-            if len(second) != len(first):
-                raise f.error(n, f"{len(first)} inputs but {len(second)} outputs")
-        else:
-            second = _json_symbol(obj.get("label"), f, n)
         firsts.append(first)
         seconds.append(second)
         lines.append(n)
     if kind == "io":
         return IOTraces(firsts, seconds, source=f.name, lines=lines)
     return Sample(firsts, seconds, source=f.name, lines=lines)
+
+
+def _json_trace(obj: Any, f: _Lines, n: int) -> tuple[str, list, Any]:
+    """``("io" | "word", first, second)`` from one JSON Lines object."""
+    if not isinstance(obj, dict):
+        raise f.error(n, "each line must be a JSON object")
+    if "input" in obj:
+        if "output" not in obj:
+            raise f.error(n, "an 'input' needs an 'output'")
+        first, second = _json_word(obj["input"], f, n), _json_word(obj["output"], f, n)
+        if len(second) != len(first):
+            raise f.error(n, f"{len(first)} inputs but {len(second)} outputs")
+        return "io", first, second
+    if "word" in obj:
+        return "word", _json_word(obj["word"], f, n), _json_symbol(obj.get("label"), f, n)
+    raise f.error(n, "an object needs a 'word' (and 'label') or 'input' and 'output'")
 
 
 def _json_symbol(x: Any, f: _Lines, n: int) -> Hashable:

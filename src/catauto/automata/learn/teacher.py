@@ -41,10 +41,11 @@ the symbol-level methods ``output_word``/``output`` translate.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Generator, Hashable, Iterable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
+
+import numpy as np
 
 from catauto.automata.learn.tree import ObservationTree, TreeConflict
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
@@ -70,7 +71,8 @@ class Stats:
     words run on the system (``tests_cached``: decided by the cache alone); ``symbols``
     counts every input symbol sent to the system, ``symbols_eq`` those sent by the
     oracles; ``resets`` counts system resets; ``eq`` equivalence queries; ``rounds``
-    hypotheses built; times in seconds (``eq_seconds`` spent inside oracles).
+    hypotheses built; ``states`` the final hypothesis's states; times in seconds
+    (``eq_seconds`` spent inside oracles).
     """
 
     mq: int = 0
@@ -87,13 +89,13 @@ class Stats:
     eq_seconds: float = 0.0
 
     def copy(self) -> Stats:
-        return Stats(**self.as_dict())
+        return Stats(*[getattr(self, name) for name in _STAT_FIELDS])
 
     def as_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: getattr(self, name) for name in _STAT_FIELDS}
 
     def __sub__(self, other: Stats) -> Stats:
-        return Stats(**{k: v - getattr(other, k) for k, v in self.as_dict().items()})
+        return Stats(*[getattr(self, name) - getattr(other, name) for name in _STAT_FIELDS])
 
     def __str__(self) -> str:
         return (
@@ -101,6 +103,9 @@ class Stats:
             f" EQ {self.eq} ({self.tests} tests), symbols {self.symbols}"
             f" ({self.symbols_eq} in tests), resets {self.resets}, {self.seconds:.2f} s"
         )
+
+
+_STAT_FIELDS = tuple(f.name for f in fields(Stats))
 
 
 class SUL(Protocol):
@@ -144,6 +149,7 @@ class Teacher:
         self.moore = kind != "mealy"
         self.tree = ObservationTree(len(self.inputs), moore=self.moore)
         self.stats = Stats()
+        self._runner: Any = None  # the last hypothesis's runner (see oracle.runner_for)
 
     # -- alphabets -----------------------------------------------------------------------
     def intern(self, output: Hashable) -> int:
@@ -401,8 +407,6 @@ class Teacher:
 
         ``delta``: ``int[n, k]``; ``output``: ``int[n]`` (Moore/DFA) or ``int[n, k]``.
         """
-        import numpy as np
-
         output = np.asarray(output, dtype=np.int32)
         if self.kind == "dfa":
             return DFA(delta, output.astype(bool), initial, self.inputs)
@@ -600,13 +604,3 @@ def as_teacher(system: Teacher | Machine) -> Teacher:
         f"expected a Teacher or a machine, got {type(system).__name__}"
         " (wrap a reset/step system in SULTeacher, a function in FunctionTeacher)"
     )
-
-
-class Clock:
-    """Wall time of a learning run, for ``Stats.seconds``."""
-
-    def __init__(self) -> None:
-        self.start = time.perf_counter()
-
-    def __call__(self) -> float:
-        return time.perf_counter() - self.start

@@ -1,0 +1,132 @@
+"""Learn a model file as a black box: the entry point behind ``catauto learn-active``.
+
+The model is only used as the system under learning (through a ``MachineTeacher``) and,
+for the perfect oracle, as the reference; the result says whether the learner got it.
+
+>>> from catauto.automata import zoo
+>>> r = learn_active_model(zoo.tomita(6), "kv", "wp", progress=False)
+>>> r.equivalent, r.machine.n_states, r.counterexample
+(True, 3, None)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from catauto.automata.learn.kv import kv
+from catauto.automata.learn.lsharp import lsharp
+from catauto.automata.learn.lstar import lstar
+from catauto.automata.learn.oracle import (
+    Oracle,
+    PerfectOracle,
+    RandomWalkOracle,
+    RandomWOracle,
+    RandomWordOracle,
+    RandomWpOracle,
+    WMethodOracle,
+    WpMethodOracle,
+)
+from catauto.automata.learn.teacher import LearningError, MachineTeacher, Stats
+from catauto.automata.machine import Machine
+
+ALGORITHMS: dict[str, Callable[..., tuple[Machine, Stats]]] = {
+    "lstar": lstar,
+    "kv": kv,
+    "lsharp": lsharp,
+}
+ORACLES = ("perfect", "random-wp", "random-w", "random-words", "random-walk", "w", "wp")
+
+
+def make_oracle(
+    name: str,
+    target: Machine | None = None,
+    seed: int | None = 0,
+    *,
+    n_tests: int = 10000,
+    min_length: int = 1,
+    expected_length: int = 10,
+    extra_states: int = 1,
+    walks_per_state: int = 25,
+    walk_len: int = 12,
+    n_steps: int = 5000,
+    reset_prob: float = 0.09,
+    min_word: int = 10,
+    max_word: int = 30,
+) -> Oracle:
+    """An equivalence oracle by name (see ``ORACLES``) with its settings.
+
+    ``n_tests`` serves random-wp and random-words; ``perfect`` needs ``target``.
+    """
+    if name == "perfect":
+        if target is None:
+            raise LearningError("the perfect oracle needs the target machine")
+        return PerfectOracle(target)
+    if name == "random-wp":
+        return RandomWpOracle(min_length, expected_length, n_tests, seed=seed)
+    if name == "random-w":
+        return RandomWOracle(walks_per_state, walk_len, seed=seed)
+    if name == "random-words":
+        return RandomWordOracle(n_tests, min_word, max_word, seed=seed)
+    if name == "random-walk":
+        return RandomWalkOracle(n_steps, reset_prob, seed=seed)
+    if name == "w":
+        return WMethodOracle(extra_states)
+    if name == "wp":
+        return WpMethodOracle(extra_states)
+    raise LearningError(f"unknown oracle {name!r}; choose one of {', '.join(ORACLES)}")
+
+
+@dataclass
+class ActiveResult:
+    """What ``learn_active_model`` found: the hypothesis, its cost, and whether it is right."""
+
+    machine: Machine
+    stats: Stats
+    target: Machine
+    equivalent: bool
+    counterexample: tuple | None  # a shortest word telling them apart, as input symbols
+
+    def summary(self) -> str:
+        verdict = (
+            "equivalent to the model"
+            if self.equivalent
+            else f"NOT equivalent to the model (counterexample {list(self.counterexample or ())})"
+        )
+        return f"learned {self.stats}; {verdict}"
+
+
+def learn_active_model(
+    model: Machine | str | os.PathLike,
+    algorithm: str = "lsharp",
+    oracle: str = "perfect",
+    seed: int | None = 0,
+    *,
+    progress: bool = True,
+    max_rounds: int | None = None,
+    **oracle_settings: Any,
+) -> ActiveResult:
+    """Learn ``model`` (a machine, or a model file read by ``catauto.automata.io.read``).
+
+    ``algorithm``: ``lstar``, ``kv`` or ``lsharp``; ``oracle``: one of ``ORACLES`` with
+    ``oracle_settings`` as for :func:`make_oracle`. Progress goes to stderr, one line per
+    round. The model is complete: a partial model is completed with a sink first.
+    """
+    if algorithm not in ALGORITHMS:
+        raise LearningError(
+            f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}"
+        )
+    if not isinstance(model, Machine):
+        from catauto.automata import io
+
+        model = io.read(model)
+    if not model.is_complete:
+        model = model.complete()
+    orc = make_oracle(oracle, model, seed, **oracle_settings)
+    hyp, stats = ALGORITHMS[algorithm](
+        MachineTeacher(model), orc, progress=progress, max_rounds=max_rounds
+    )
+    cex = hyp.counterexample(model)
+    return ActiveResult(hyp, stats, model, cex is None, cex)
