@@ -152,7 +152,11 @@ def _loss_curve(history: list[dict], width: int = 420, height: int = 160) -> str
     """An inline SVG line chart of the mean loss at each check."""
     points = [(h["step"], float(np.mean(h["loss"]))) for h in history if "loss" in h]
     if len(points) < 2:
-        return "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'></svg>"
+        step, loss = points[0] if points else (0, float("nan"))
+        return (
+            f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='30'><text x='2'"
+            f" y='20' font-size='12'>one check: loss {loss:.3g} at step {step}</text></svg>"
+        )
     steps, losses = np.array(points).T
     x = 40 + (steps - steps.min()) / max(np.ptp(steps), 1e-9) * (width - 50)
     y = 10 + (losses.max() - losses) / max(np.ptp(losses), 1e-9) * (height - 30)
