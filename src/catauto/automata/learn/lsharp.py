@@ -455,6 +455,8 @@ class _LSharp:
         """A shortest word on which the tree contradicts the hypothesis, or None."""
         tree = self.tree
         n = len(tree)
+        if n <= 4096:  # small trees: plain Python beats numpy's overhead
+            return self._tree_counterexample_small()
         parent = np.asarray(tree.parent, dtype=np.int64)
         sym = np.asarray(tree.sym, dtype=np.int64)
         out = np.asarray(tree.out, dtype=np.int64)
@@ -479,6 +481,21 @@ class _LSharp:
                 bad = tree.access(int(wrong[0]))
                 return bad
         return None
+
+    def _tree_counterexample_small(self) -> list[int] | None:
+        tree = self.tree
+        parent, sym, out, depth = tree.parent, tree.sym, tree.out, tree.depth
+        delta, hout, moore = self.hyp_delta, self.hyp_output, self.moore
+        state = [0] * len(tree)
+        best = -1
+        for c in range(1, len(tree)):  # parents come before their children
+            p = state[parent[c]]
+            q = state[c] = delta[p][sym[c]]
+            o = out[c]
+            if o >= 0 and o != (hout[q] if moore else hout[p][sym[c]]):  # type: ignore[index]
+                if best < 0 or depth[c] < depth[best]:
+                    best = c
+        return tree.access(best) if best >= 0 else None
 
     # -- counterexamples -------------------------------------------------------------------------
     def process_counterexample(self, cex: tuple[int, ...] | list[int]) -> None:

@@ -27,7 +27,8 @@ Readers (each error is a ``FormatError``, a ``CatautoError`` whose message start
 with ``file:line:``):
 
 - ``read_abbadingo``: header ``N A`` then ``label len s1 .. slen`` per line, labels
-  1 / 0 (a DFA sample) or -1 (unlabelled); other labels make a Moore sample. FlexFringe's extension is read too: a header ``N A:attrs``, symbols
+  1 / 0 (a DFA sample) or -1 (unlabelled); other labels make a Moore sample.
+  FlexFringe's extension is read too: a header ``N A:attrs``, symbols
   ``sym:v1,v2`` (attribute values, dropped) and ``sym/out`` (an output per symbol:
   the file is then read as ``IOTraces`` and the labels are ignored).
 - ``read_stamina``: ``+ s1 s2 ...`` (accepted), ``- ...`` (rejected), ``? ...``
