@@ -203,24 +203,27 @@ def mealy(max_traces: int) -> None:
             tuple(model.inputs[i] for i in rng.integers(0, model.n_inputs, L)) for L in lengths
         ]
         traces = IOTraces(words, [model.transduce(w) for w in words], model.inputs)
-        count, found = 250, None
-        while count <= max_traces:
-            data = traces.subset(np.arange(count))
-            m, t = timed(rpni, data, progress=False)
-            if m.equivalent(target):
-                found = (count, t, m.n_states)
-                break
-            count *= 2
-        if found is None:
-            print(f"mealy {name}: rpni not equivalent with {max_traces} traces")
-        else:
-            c, t, states = found
-            print(
-                f"mealy {name} ({target.n_states} states, {model.n_inputs} inputs): rpni returns an"
-                f" equivalent machine from {c} random traces of length 1-30 ({t:.2f} s;"
-                f" not from {c // 2})",
-                flush=True,
-            )
+        what = f"mealy {name} ({target.n_states} states, {model.n_inputs} inputs)"
+        for algorithm, learn in (("rpni", rpni), ("edsm", edsm)):
+            count, sizes = 250, []
+            while count <= max_traces:
+                m, t = timed(learn, traces.subset(np.arange(count)), progress=False)
+                if m.equivalent(target):
+                    print(
+                        f"{what}: {algorithm} returns an equivalent machine from the first"
+                        f" {count} random traces of length 1-30 ({t:.2f} s; not from"
+                        f" {count // 2})",
+                        flush=True,
+                    )
+                    break
+                sizes.append(m.n_states)
+                count *= 2
+            else:
+                print(
+                    f"{what}: {algorithm} not equivalent from up to {max_traces} traces"
+                    f" (states learned at 250, 500, ... traces: {sizes})",
+                    flush=True,
+                )
 
 
 def main(argv: list[str] | None = None) -> None:
