@@ -193,6 +193,25 @@ def test_progress_line_only_when_enabled(capsys):
     data = _tomita_sample(4, 300, seed=1)
     edsm(data, progress=False)
     assert capsys.readouterr().err == ""
+    # a run that has lasted more than a second reports, throttled, on one line
+    from catauto.automata.learn._merge import Hypothesis
+    from catauto.automata.learn.apta import prefix_tree
+    from catauto.automata.learn.passive import _Progress
+
+    report = _Progress("edsm", True)
+    report.start -= 5.0
+    report.last -= 5.0
+    hyp = Hypothesis(prefix_tree(data))
+    report(hyp)
+    report(hyp)  # within 0.5 s of the last line: nothing
+    report.done(4)
+    err = capsys.readouterr().err
+    assert err.count("edsm: 1 states") == 1 and "edsm: 4 states in" in err
+    quiet = _Progress("edsm", False)
+    quiet.start -= 5.0
+    quiet(hyp)
+    quiet.done(4)
+    assert capsys.readouterr().err == ""
 
 
 def test_abbadingo_instance_protocol():

@@ -314,25 +314,26 @@ class Edsm:
 
 
 def _fold_moore(ch: list, lab: list, k: int, r: int, b: int, undo: list, visit: list) -> int:
-    # depth first: labels sit deep in a prefix tree, so clashes are found sooner
-    stack = [r, b]
-    pop, push = stack.pop, stack.append
+    # Depth first (labels sit deep in a prefix tree), but a pair's labels are compared
+    # when the pair is made, so a clash between siblings is found before going down.
     log, seen = undo.append, visit.append
     score = 0
+    lt = lab[b]
+    if lt >= 0:
+        lh = lab[r]
+        if lh < 0:
+            lab[r] = lt
+            log(~r)
+        elif lh != lt:
+            return -1
+        else:
+            score += 1
+    stack = [r, b]
+    pop, push = stack.pop, stack.append
     while stack:
         t = pop()
         h = pop()
         seen(h)
-        lt = lab[t]
-        if lt >= 0:
-            lh = lab[h]
-            if lh < 0:
-                lab[h] = lt
-                log(~h)
-            elif lh != lt:
-                return -1
-            else:
-                score += 1
         bt = t * k
         bh = h * k
         for a in range(k):
@@ -341,6 +342,16 @@ def _fold_moore(ch: list, lab: list, k: int, r: int, b: int, undo: list, visit: 
                 x = bh + a
                 c = ch[x]
                 if c >= 0:
+                    lt = lab[ct]
+                    if lt >= 0:
+                        lh = lab[c]
+                        if lh < 0:
+                            lab[c] = lt
+                            log(~c)
+                        elif lh != lt:
+                            return -1
+                        else:
+                            score += 1
                     push(c)
                     push(ct)
                 else:
