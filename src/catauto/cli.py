@@ -453,6 +453,7 @@ def _learn_active(args: argparse.Namespace, out: Output) -> int:
 def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dir", default=".", help="where report.html goes (default: here)")
     p.add_argument("--data", metavar="DIR", help="automata_data folder (default: ../shared)")
+    p.add_argument("--strict", action="store_true", help="exit 1 unless every result is exact")
 
 
 @command(
@@ -468,7 +469,7 @@ def _demo(args: argparse.Namespace, out: Output) -> int:
     if Path(args.dir).exists() and not Path(args.dir).is_dir():
         raise CatautoError(f"{args.dir}: not a folder (--dir is where report.html goes)")
     data = Path(args.data) if args.data else None
-    return demo.main(Path(args.dir), args.seed, data, args.quiet)
+    return demo.main(Path(args.dir), args.seed, data, args.quiet, args.strict)
 
 
 # -- the parser -----------------------------------------------------------------------
