@@ -533,12 +533,14 @@ class IOTraces(_Traces):
         >>> m = Mealy([[0]], [[0]], inputs="a", outputs="x")
         >>> IOTraces(["aa", "a"], ["xx", "y"]).accuracy(m)
         0.5
+        >>> IOTraces(["a", ""], ["x", ""]).accuracy(m)   # an empty trace is always right
+        1.0
         """
         if not len(self):
             raise CatautoError("no traces to measure accuracy on")
-        ok = self.predict(machine) == self.out_symbols
-        bad = np.add.reduceat(~ok, self.offsets[:-1]) if ok.size else np.zeros(len(self))
-        bad = np.where(self.lengths > 0, bad, 0)
+        wrong = self.predict(machine) != self.out_symbols
+        trace_of = np.repeat(np.arange(len(self)), self.lengths)  # empty traces are fine
+        bad = np.bincount(trace_of, weights=wrong, minlength=len(self))
         return float((bad == 0).mean())
 
     def __repr__(self) -> str:
