@@ -184,6 +184,14 @@ def test_undetermined_choices_are_documented_ones():
     assert not mealy.is_complete
 
 
+@pytest.mark.parametrize("learn", [rpni, edsm])
+def test_empty_data_gives_the_trivial_machine(learn):
+    assert learn(Sample([], []), progress=False).n_states == 1
+    assert learn(Sample([""], [True]), progress=False).accepts(())
+    assert learn(IOTraces([], []), progress=False).n_states == 1
+    assert learn(IOTraces(["ab", ""], ["xy", ""]), progress=False).transduce("ab") == ["x", "y"]
+
+
 def test_unlabelled_words_are_ignored():
     s = Sample(["", "a", "aa", "aaa"], [True, False, None, None])
     assert rpni(s, progress=False).n_states == 2

@@ -171,14 +171,14 @@ class Hypothesis:
         red, k = self.red, self.k
         index = np.full(self.n, -1, dtype=np.int64)
         index[red] = np.arange(len(red))
-        ch = np.asarray(self.ch, dtype=np.int64).reshape(-1, k)[red]
+        ch = np.asarray(self.ch, dtype=np.int64).reshape(self.n, k)[red]
         delta = np.where(ch >= 0, index[np.maximum(ch, 0)], -1).astype(np.int32)
         if (delta[ch >= 0] < 0).any():  # pragma: no cover - a blue node was left
             raise AssertionError("a transition leaves the red states")
         label = np.asarray(self.lab, dtype=np.int32)[red]
         out = None
         if self.mealy:
-            out = np.asarray(self.eo, dtype=np.int32).reshape(-1, k)[red]
+            out = np.asarray(self.eo, dtype=np.int32).reshape(self.n, k)[red]
         return delta, label, out
 
 
