@@ -81,6 +81,53 @@ def test_relaxed_run_is_a_distribution_and_compiles_exactly(kind, seed):
         assert np.array_equal(np.asarray(w), np.asarray(compiled[name])), name
 
 
+@settings(max_examples=10)
+@given(kind=st.sampled_from(["dfa", "moore", "mealy"]), seed=st.integers(0, 2**16))
+def test_the_loss_is_the_likelihood_of_the_labels(kind, seed):
+    """The loss is -log P(labels | words) per label by the forward algorithm: it equals
+    a brute-force sum over all state paths, is 0 at temperature 0 exactly for the
+    labels the argmax machine gives, and is plain cross-entropy for one label a word."""
+    rng = np.random.default_rng(seed)
+    n, k, m, T = 2, 2, 2 if kind == "dfa" else 3, 3
+    model = SoftAutomaton(kind, n, k, m)
+    params = model.init(seed)
+    words, lengths = _words(k, rng, count=6, width=T)
+    width = T if kind == "mealy" else T + 1
+    targets = rng.integers(-1, m, (6, width)).astype(np.int32)
+    live = np.arange(width) < (lengths[:, None] + (kind != "mealy"))
+    targets = np.where(live, targets, -1)
+    batch = {"words": words, "lengths": lengths, "targets": targets, "temperature": 0.7}
+    w = {name: np.asarray(a, np.float64) for name, a in model.weights(params, 0.7).items()}
+
+    def path_probability(row: int, path: tuple) -> float:
+        """P(labels, path | word) for one state path ``q_0 .. q_len``."""
+        word, p = words[row, : lengths[row]], 1.0
+        for t, y in enumerate(targets[row]):
+            if y < 0:
+                continue
+            out = w["outputs"][word[t], path[t]] if kind == "mealy" else w["outputs"][path[t]]
+            p *= out[y]
+        for t, x in enumerate(word):
+            p *= w["transitions"][x, path[t], path[t + 1]]
+        return p if path[0] == 0 else 0.0
+
+    total = 0.0
+    for row in range(6):
+        paths = np.ndindex(*(n,) * (int(lengths[row]) + 1))
+        total -= np.log(sum(path_probability(row, path) for path in paths))
+    expected = total / max((targets >= 0).sum(), 1)
+    assert np.isclose(float(model.loss(params, batch)), expected, rtol=1e-4, atol=1e-5)
+
+    hard = {**batch, "temperature": 0.0}
+    labels = np.asarray(model.decide(params, (words, lengths), 0.0))
+    if kind == "dfa":  # one label a word, after its last letter
+        own = np.full_like(targets, -1)
+        own[np.arange(6), lengths] = labels
+    else:
+        own = np.where(live, labels, -1)
+    assert float(model.loss(params, {**hard, "targets": own})) < 1e-5
+
+
 def test_relax_limits():
     logits = jnp.array([[0.0, 2.0, 1.0]])
     assert relax(logits, 0).tolist() == [[0.0, 1.0, 0.0]]

@@ -60,6 +60,18 @@ def test_fit_learns_and_is_reproducible_from_the_seed():
     assert r1.step == 8 * 6 and r1.epoch == 8
 
 
+def test_going_on_from_an_optimiser_state_equals_one_run():
+    """Two calls, the second given the first's ``opt_state``, are one longer run."""
+    data = problem()
+    kw = dict(optimizer=ADAM, batch_size=None, progress=False)
+    whole = fit(loss, params0(), data, epochs=6, **kw)
+    first = fit(loss, params0(), data, epochs=3, **kw)
+    second = fit(loss, first.params, data, epochs=3, opt_state=first.opt_state, **kw)
+    fresh = fit(loss, first.params, data, epochs=3, **kw)
+    assert leaves_equal(second.params, whole.params, atol=1e-6)
+    assert not leaves_equal(fresh.params, whole.params, atol=1e-6)
+
+
 def test_nan_loss_names_the_step():
     X, y = problem(n=20)
     X[13, 0] = np.nan

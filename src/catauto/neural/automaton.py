@@ -47,7 +47,7 @@ import numpy as np
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
 from catauto.errors import CatautoError
 from catauto.neural.cells import constant_state
-from catauto.neural.fold import run_moore, split_batch
+from catauto.neural.fold import run_moore, scan, split_batch
 from catauto.neural.para import Para, Reparam, as_key
 
 __all__ = ["KINDS", "SoftAutomaton", "machine_of", "relax"]
@@ -179,28 +179,71 @@ class SoftAutomaton:
 
     # -- training objective -------------------------------------------------------------------
     def loss(self, params: dict, batch: dict, entropy_weight: float | Array = 0.0) -> Array:
-        """Cross-entropy of the labelled positions plus ``entropy_weight`` times the
-        entropy of the average state use (a small machine uses few states).
+        """The negative log-likelihood of the labels given the words, per label, plus
+        ``entropy_weight`` times the entropy of the average state use (a small machine
+        uses few states).
+
+        The likelihood is the forward algorithm's: the distribution over states is
+        conditioned on every label as it is read (Bayes' rule, then the transition), so
+        a label narrows down where the run can be and the next prediction uses that.
+        For data with one label per word (a DFA sample) this is plain cross-entropy; at
+        temperature 0 the loss is 0 exactly when the machine fits the labels.
 
         ``batch``: ``words: int[B, T]``, ``lengths: int[B]``, ``targets``: output indices
         shaped like :meth:`emit`'s result without the last axis (-1: no label there),
         ``temperature``: a scalar.
         """
-        words, lengths = batch["words"], batch["lengths"]
+        words, lengths, targets = batch["words"], batch["lengths"], batch["targets"]
         w = self.weights(params, batch["temperature"])
-        H = self.state_run().apply(w, (words, lengths))
-        probs = self.emit(w, words, H)
-        targets = batch["targets"]
+        nll, H = self.filtered(w, words, lengths, targets)
         labelled = targets >= 0
-        picked = jnp.take_along_axis(probs, jnp.maximum(targets, 0)[..., None], -1)[..., 0]
-        nll = -jnp.sum(jnp.where(labelled, jnp.log(picked + 1e-7), 0.0))
-        nll = nll / jnp.maximum(labelled.sum(), 1)
+        nll = jnp.sum(nll) / jnp.maximum(labelled.sum(), 1)
         if _is_zero(entropy_weight):  # skip the term's cost when it is off
             return nll
-        live = jnp.arange(H.shape[1]) <= lengths[:, None]  # prefixes 0..len
+        live = jnp.arange(H.shape[1]) < lengths[:, None]
         use = jnp.sum(H * live[..., None], axis=(0, 1)) / jnp.maximum(live.sum(), 1)
         entropy = -jnp.sum(use * jnp.log(use + 1e-9))
         return nll + entropy_weight * entropy
+
+    def filtered(
+        self, weights: dict, words: Array, lengths: Array, targets: Array
+    ) -> tuple[Array, Array]:
+        """The forward algorithm on a labelled batch: ``(nll, H)`` with ``nll`` the
+        ``-log P(label | words, earlier labels)`` at each labelled position (0 elsewhere),
+        shaped like ``targets``, and ``H: [B, T, n]`` the belief over states before
+        each input, conditioned on the labels before it."""
+        O, P = weights["outputs"], weights["transitions"]
+        mealy = self.kind == "mealy"
+
+        def likelihood(x: Array, y: Array) -> Array:
+            """``P(y | q)`` for every state ``q`` (all ones where ``y`` is -1); one-hot
+            contractions rather than gathers, whose gradients are slow scatters."""
+            y_hot = jax.nn.one_hot(y, O.shape[-1], dtype=O.dtype)  # -1: all zeros
+            if mealy:
+                x_hot = jax.nn.one_hot(x, self.n_inputs, dtype=O.dtype)
+                picked = jnp.einsum("ba,aqm,bm->bq", x_hot, O, y_hot)
+            else:
+                picked = y_hot @ O.T
+            return jnp.where(y[:, None] >= 0, picked, 1.0)
+
+        def condition(h: Array, x: Array, y: Array) -> tuple[Array, Array]:
+            joint = h * likelihood(x, y)
+            evidence = joint.sum(-1)
+            nll = jnp.where(y >= 0, -jnp.log(evidence + 1e-7), 0.0)
+            return (joint + 1e-9) / (evidence + self.n_states * 1e-9)[:, None], nll
+
+        def step(_: Any, h: Array, xy: tuple[Array, Array]) -> tuple[Array, Any]:
+            x, y = xy
+            seen, nll = condition(h, x, y)
+            return _transition_step(P, (seen, x)), (nll, h)
+
+        h0 = jnp.zeros((words.shape[0], self.n_states), P.dtype).at[:, 0].set(1.0)
+        steps = targets if mealy else targets[:, :-1]
+        h, (nll, H) = scan(step, None, h0, (words, steps), lengths)
+        if not mealy:  # the label after the whole word
+            _, last = condition(h, words[:, 0], targets[:, -1])
+            nll = jnp.concatenate([nll, last[:, None]], 1)
+        return nll, H
 
     def votes(self, params: dict, words: Array, lengths: Array, targets: Array) -> Array:
         """How often the zero-temperature (argmax) machine meets each label where:

@@ -267,6 +267,7 @@ def fit(
     data: Any,
     *,
     optimizer: optax.GradientTransformation | None = None,
+    opt_state: Any = None,
     epochs: int = 10,
     batch_size: int | None = 32,
     seed: int = 0,
@@ -285,9 +286,11 @@ def fit(
     ``data``: a pytree of arrays sharing a leading example axis (sliced into full
     minibatches of ``batch_size``, ``None`` for full batch), or :class:`Batches`.
     ``val_data`` likewise (evaluated with the same ``loss``, averaged over its batches).
-    ``optimizer``: optax, default ``adam(1e-3)``. Early stopping watches the validation
-    loss (the training loss without ``val_data``): after ``patience`` epochs without an
-    improvement of more than ``min_delta`` it stops and returns the best parameters.
+    ``optimizer``: optax, default ``adam(1e-3)``; ``opt_state``: its state to go on
+    from (a previous ``FitResult.opt_state``; default a fresh ``optimizer.init``).
+    Early stopping watches the validation loss (the training loss without ``val_data``):
+    after ``patience`` epochs without an improvement of more than ``min_delta`` it stops
+    and returns the best parameters.
     ``callback(record, params)`` runs after each epoch; returning True stops training.
     ``progress`` writes a bar to stderr. Reproducible: same seed, same result.
     """
@@ -304,7 +307,9 @@ def fit(
     sharded = NamedSharding(mesh, P("batch"))
 
     params = jax.device_put(params, replicated)
-    opt_state = jax.device_put(optimizer.init(params), replicated)
+    if opt_state is None:
+        opt_state = optimizer.init(params)
+    opt_state = jax.device_put(opt_state, replicated)
 
     step_fn, eval_fn = _compiled(loss, optimizer, replicated)
 
