@@ -80,6 +80,22 @@ class Hypothesis:
         out.sort()
         return [(c, r, a) for _, c, r, a in out]
 
+    def first_blue(self) -> tuple[int, int, int] | None:
+        """The first of :meth:`blue` (None if there is none), without sorting them all."""
+        ch, k, is_red, key = self.ch, self.k, self.is_red, self.red_key
+        best, found = None, None
+        for r in self.red:
+            depth, rank = key[r]
+            if best is not None and (depth, rank) > best[:2]:
+                continue  # any blue under r comes later than the one found
+            base = r * k
+            for a in range(k):
+                c = ch[base + a]
+                if c >= 0 and not is_red[c]:
+                    best, found = (depth, rank, a), (c, r, a)
+                    break
+        return found
+
     def promote(self, b: int, parent: int) -> None:
         self.is_red[b] = 1
         self.red_key[b] = (self.red_key[parent][0] + 1, len(self.red))
@@ -147,7 +163,11 @@ class Hypothesis:
         x = parent * k + a
         log: list = []
         visit: list = []
+        # a clash of the two roots' labels needs no fold (most candidates end there)
+        root = -1 if mealy else out[b]
         for r in self.red:
+            if root >= 0 and 0 <= out[r] != root:
+                continue
             ch[x] = r
             if fold(ch, out, k, r, b, log, visit) >= 0:
                 return r

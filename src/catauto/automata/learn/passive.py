@@ -116,11 +116,11 @@ def _bound_error(max_states: int) -> StateBoundError:
 
 def _rpni_run(hyp: Hypothesis, max_states: int | None, progress: _Progress) -> None:
     while True:
-        blues = hyp.blue()
-        if not blues:
+        blue = hyp.first_blue()
+        if blue is None:
             return
         progress(hyp)
-        b, parent, a = blues[0]
+        b, parent, a = blue
         if hyp.merge_first(b, parent, a) < 0:
             if max_states is not None and len(hyp.red) >= max_states:
                 raise _bound_error(max_states)
