@@ -127,7 +127,7 @@ def _neural(target: Target, rng: np.random.Generator) -> tuple[Machine, str, lis
         max_states=2 * size,
         seeds=16,
         seed=int(rng.integers(2**31)),
-        time_limit=60,
+        time_limit=80,
         snapshot_every=1,
         progress=False,
     )

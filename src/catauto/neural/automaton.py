@@ -120,7 +120,7 @@ class SoftAutomaton:
         start = jnp.zeros(self.n_states).at[0].set(1.0)
         return {
             "start": start,
-            "transitions": relax(params["transitions"], temperature),
+            "transitions": relax(transition_logits(params), temperature),
             "outputs": relax(params["outputs"], temperature),
         }
 
@@ -259,6 +259,16 @@ class SoftAutomaton:
         return jnp.einsum("btq,btm->qm", H, y)
 
 
+def transition_logits(params: dict) -> Array:
+    """The transition logits, with the states listed as closed (an optional ``closed:
+    [n]`` entry: 0 open, a large negative number closed) made unreachable. The entry is
+    held constant: no gradient reaches it, so an optimiser leaves it as it is."""
+    logits = params["transitions"]
+    if "closed" in params:
+        logits = logits + jax.lax.stop_gradient(params["closed"])
+    return logits
+
+
 def _is_zero(temperature: Any) -> bool:
     return isinstance(temperature, int | float) and temperature == 0
 
@@ -316,7 +326,7 @@ def machine_of(
     >>> m.kind, m.n_states, m.inputs
     ('mealy', 2, ('a', 'b'))
     """
-    delta = np.asarray(jnp.argmax(params["transitions"], -1)).T.astype(np.int32)  # [n, k]
+    delta = np.asarray(jnp.argmax(transition_logits(params), -1)).T.astype(np.int32)  # [n, k]
     out = np.asarray(jnp.argmax(params["outputs"], -1)).astype(np.int32)
     if model.kind == "dfa":
         return DFA(delta, out == 1, 0, inputs)

@@ -12,8 +12,17 @@ optax optimiser through :func:`catauto.neural.fit`), with
 - a **check on the host** every ``check_every`` steps: every restart's zero-temperature
   (argmax) machine is run on *all* the data, counting per state (Mealy: per
   transition) how often each label falls there. A restart whose counts have at most one
-  label per state fits the data; training stops ``settle`` checks after the first
-  check where one does (the smallest fitting machine over those checks is kept).
+  label per state fits the data;
+- **shrinking**: gradient descent has no reason to prefer few states, and a fitting
+  restart often keeps several copies of one state apart (the data never tells them
+  apart, so minimisation cannot merge them, and the machine generalises wrongly). The
+  *leader* is the best restart seen at any check: fewest unexplained labels, then
+  fewest states. Once it fits (or ``settle`` checks pass without a new leader), every
+  restart is replaced by a copy of the leader with some of its least used states
+  *closed* (made unreachable, see ``closed`` in
+  :func:`~catauto.neural.automaton.transition_logits`), trained on at the
+  ``shrink_temperature``; each new leader is copied and shrunk again. Training stops
+  after ``settle`` checks without a new leader.
 
 **Extraction** reads the ``argmax`` transitions, takes for each state (transition) the
 label the data puts there (states the data never reaches get the most frequent label;
@@ -57,6 +66,7 @@ from catauto.neural.train import Batches, fit
 __all__ = ["InconsistentWarning", "NeuralResult", "learn_automaton", "encode_traces"]
 
 CHUNK = 512  # words per block of the host-side check (bounds its memory)
+CLOSED = -1e9  # the logit bias that closes a state
 
 
 class InconsistentWarning(UserWarning):
@@ -70,8 +80,8 @@ class NeuralResult:
     - ``machine``: the extracted machine, reachable and minimal;
     - ``consistent``: whether it gives every trace its label (checked symbolically);
     - ``accuracy``: the fraction of traces it gets right (labelled words for a sample);
-    - ``restart`` / ``restart_errors``: the chosen restart and, for each restart, how
-      many labels its argmax machine cannot fit at the last check (0: it fits);
+    - ``restart`` / ``restart_errors``: the chosen restart and, for each restart of the
+      check that found it, how many labels its argmax machine cannot fit (0: it fits);
     - ``history``: one dict per check: ``step``, ``loss`` (mean per restart over the
       steps since the last check), ``temperature``, ``max_length``, ``errors`` (fewest
       over restarts), ``consistent`` (restarts that fit), ``seconds``;
@@ -277,13 +287,14 @@ def learn_automaton(
     learning_rate: float = 0.1,
     check_every: int = 50,
     temperature: tuple[float, float] = (1.0, 0.2),
-    anneal_steps: int = 500,
+    anneal_steps: int = 2000,
+    shrink_temperature: float = 1.0,
     curriculum: tuple[int, int] | None = (5, 200),
     entropy_weight: float = 0.0,
     identity_bias: float = 1.0,
     init_scale: float = 2.0,
     seed: int = 0,
-    settle: int = 1,
+    settle: int = 8,
     time_limit: float | None = None,
     snapshot_every: int | None = None,
     progress: bool = True,
@@ -296,12 +307,14 @@ def learn_automaton(
       twice, works best); ``seeds``: random restarts trained at once;
     - ``steps``: the most optimiser steps; ``batch_size`` words per step;
       ``learning_rate`` for Adam; ``check_every``: steps between checks (and early stop);
-    - ``temperature=(start, end)`` decays geometrically over ``anneal_steps``;
+    - ``temperature=(start, end)`` decays geometrically over ``anneal_steps`` (until
+      shrinking starts);
       ``curriculum=(first_length, steps_to_full_length)`` or None;
     - ``entropy_weight``: weight of the state-use entropy; ``identity_bias``,
       ``init_scale``: the initial transition logits (see ``SoftAutomaton``);
-    - ``settle``: checks to keep training after the first restart fits, keeping the
-      smallest fitting machine seen (a first fit may use more states than needed);
+    - ``settle``: checks without a new leader after which shrinking starts, and then
+      training stops (see the module doc); 0 stops at the first fit;
+      ``shrink_temperature``: the temperature while shrinking;
     - ``seed``: everything random derives from it (same seed, same result);
     - ``time_limit``: seconds after which training stops at the next check;
     - ``snapshot_every``: keep the chosen restart's parameters every that many checks
@@ -315,8 +328,11 @@ def learn_automaton(
         )
     if settle < 0:
         raise CatautoError(f"settle must be >= 0, got {settle}")
-    if not min(temperature) > 0:
-        raise CatautoError(f"temperatures must be > 0, got {temperature}")
+    if not min(*temperature, shrink_temperature) > 0:
+        raise CatautoError(
+            f"temperatures must be > 0, got {temperature} and shrink_temperature="
+            f"{shrink_temperature}"
+        )
     if not len(data):
         raise CatautoError("no traces to learn from")
     start_time = time.perf_counter()
@@ -325,24 +341,26 @@ def learn_automaton(
         enc.kind, max_states, len(enc.inputs), max(len(enc.outputs), 1), identity_bias, init_scale
     )
     stacked = jax.vmap(model.init)(jax.random.split(jax.random.key(seed), seeds))
+    stacked["closed"] = jnp.zeros((seeds, max_states))  # no state closed yet
     loss = stacked_loss(model, float(entropy_weight))
     optimizer = _adam(float(learning_rate))
     rng = np.random.default_rng(seed)
     longest = int(enc.lengths.max())
     t_start, t_end = temperature
     history: list[dict] = []
-    snapshots: list[tuple[int, Any]] = []
-    best: tuple[int, dict, Machine] | None = None  # the smallest fitting machine so far
+    snapshots: list[tuple[int, int, Any]] = []  # (check, step, stacked parameters)
+    leader: _Leader | None = None
+    shrinking = False
+    unimproved = 0  # checks since the leader last changed
+    lineage: list[tuple[int, int]] = []  # (check, restart) each shrink copied
     step = 0
     while True:
         n = min(check_every, steps - step)
-        tau = t_start * (t_end / t_start) ** min(1.0, step / max(anneal_steps, 1))
-        if curriculum is None:
-            max_length = longest
+        if shrinking:  # reheated, whole words
+            tau, max_length = shrink_temperature, longest
         else:
-            first, ramp = curriculum
-            max_length = round(first + (longest - first) * min(1.0, step / max(ramp, 1)))
-            max_length = max(1, min(longest, max_length))
+            tau = t_start * (t_end / t_start) ** min(1.0, step / max(anneal_steps, 1))
+            max_length = _curriculum(curriculum, longest, step)
         batches = Batches(_round_batches(enc, rng, n, batch_size, max_length, tau))
         fitted = fit(
             loss,
@@ -368,20 +386,32 @@ def learn_automaton(
             "seconds": time.perf_counter() - start_time,
         }
         history.append(record)
-        if snapshot_every and len(history) % snapshot_every == 0:
-            snapshots.append((step, jax.device_get(stacked)))
         if progress:
             _report(record, steps, seeds, enc.n_labels)
-        if (errors == 0).any():
-            found = _choose(model, stacked, votes, errors, enc)
-            if best is None or found[2].n_states < best[2].n_states:
-                best = found
-            settle -= 1
+        if snapshot_every and len(history) % snapshot_every == 0:
+            snapshots.append((len(history), step, jax.device_get(stacked)))
+        restart, params, machine = _choose(model, stacked, votes, errors, enc)
+        found = _Leader(restart, params, machine, votes[restart], errors, len(history))
+        if leader is None or found.key < leader.key:
+            leader, unimproved = found, 0
+        else:
+            unimproved += 1
+        fits = leader.key[0] == 0
+        stalled = unimproved >= settle
+        if settle and (unimproved == 0 if shrinking else fits or stalled):
+            # (again) copies of the leader with states closed: it is new, or a fit or
+            # the search stalled
+            shrinking, unimproved, stalled = True, 0, False
+            stacked = _shrink(model, leader.params, leader.votes, seeds)
+            lineage.append((leader.check, leader.restart))
         out_of_time = time_limit is not None and record["seconds"] > time_limit
-        if settle < 0 or step >= steps or out_of_time:
+        if (stalled if settle else fits) or step >= steps or out_of_time:
             break
 
-    restart, params, machine = best or _choose(model, stacked, votes, errors, enc)
+    assert leader is not None
+    restart, params, machine = leader.restart, leader.params, leader.machine
+    if not lineage or lineage[-1] != (leader.check, restart):
+        lineage.append((leader.check, restart))
     accuracy = data.accuracy(machine)
     consistent = accuracy == 1.0
     seconds = time.perf_counter() - start_time
@@ -394,7 +424,7 @@ def learn_automaton(
         message = (
             f"no machine consistent with all {len(data)} traces found with "
             f"max_states={max_states}: the best of {seeds} restarts gets {accuracy:.1%} right "
-            f"({int(errors[restart])} labels unexplained) after {step} steps; raise "
+            f"({leader.key[0]} labels unexplained) after {step} steps; raise "
             "max_states, steps or seeds"
         )
         warnings.warn(message, InconsistentWarning, stacklevel=2)
@@ -405,15 +435,72 @@ def learn_automaton(
         consistent=consistent,
         accuracy=accuracy,
         restart=restart,
-        restart_errors=errors,
+        restart_errors=leader.errors,
         history=history,
         params=params,
         model=model,
         steps=step,
         seconds=seconds,
         message=message,
-        snapshots=[(s, _slice(p, restart)) for s, p in snapshots],
+        snapshots=_ancestors(snapshots, lineage, restart),
     )
+
+
+@dataclass
+class _Leader:
+    """The best restart so far: fewest unexplained labels, then fewest states."""
+
+    restart: int
+    params: dict
+    machine: Machine
+    votes: np.ndarray  # its label counts (they rank its states by use)
+    errors: np.ndarray  # every restart's unexplained labels at that check
+    check: int
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return int(self.errors[self.restart]), self.machine.n_states
+
+
+def _ancestors(snapshots: list, lineage: list[tuple[int, int]], restart: int) -> list:
+    """The snapshots of the returned restart's past: each check's parameters of the
+    restart that the next new best came from (shrinking restarts from a copy of it);
+    checks after the last new best trained copies that never fitted, and are left out."""
+    out = []
+    for check, step, stacked in snapshots:
+        owner = next((r for c, r in lineage if c >= check), None if lineage else restart)
+        if owner is not None:
+            out.append((step, _slice(stacked, owner)))
+    return out
+
+
+def _curriculum(curriculum: tuple[int, int] | None, longest: int, step: int) -> int:
+    """The longest words seen at ``step``: ``first`` growing to ``longest`` in ``ramp``."""
+    if curriculum is None:
+        return longest
+    first, ramp = curriculum
+    length = round(first + (longest - first) * min(1.0, step / max(ramp, 1)))
+    return max(1, min(longest, length))
+
+
+def _shrink(model: SoftAutomaton, params: dict, votes: np.ndarray, copies: int) -> dict:
+    """``copies`` copies of ``params`` (stacked) with the states the data does not use
+    closed, and more closed in each copy: one state each (the least used first) in all
+    but a few copies, which close the 2, 3, ... least used together (big steps while
+    there are many spare states). Never the start state; ``votes`` counts the use."""
+    use = votes.reshape(-1, model.n_states, votes.shape[-1]).sum(axis=(0, 2)).astype(float)
+    use[np.asarray(params["closed"]) < 0] = 0.0  # closed already: stays closed
+    use[0] = np.inf
+    unused = use == 0
+    order = [q for q in np.argsort(use, kind="stable") if not unused[q] and q != 0]
+    together = min(copies // 4, max(len(order) - 1, 0))
+    singles = [order[i : i + 1] for i in range(copies - together)]
+    groups = singles + [order[: j + 2] for j in range(together)]
+    masks = np.where(unused, CLOSED, 0.0).astype(np.float32)[None].repeat(copies, 0)
+    for mask, group in zip(masks, groups):
+        mask[group] = CLOSED
+    stacked = jax.tree.map(lambda a: jnp.broadcast_to(a, (copies, *a.shape)), params)
+    return {**stacked, "closed": jnp.asarray(masks)}
 
 
 def _choose(
