@@ -17,12 +17,14 @@ optax optimiser through :func:`catauto.neural.fit`), with
   restart often keeps several copies of one state apart (the data never tells them
   apart, so minimisation cannot merge them, and the machine generalises wrongly). The
   *leader* is the best restart seen at any check: fewest unexplained labels, then
-  fewest states. Once it fits (or ``settle`` checks pass without a new leader), every
-  restart is replaced by a copy of the leader with some of its least used states
-  *closed* (made unreachable, see ``closed`` in
+  fewest states. Once it fits, every restart is replaced by a copy of the leader with
+  some of its least used states *closed* (made unreachable, see ``closed`` in
   :func:`~catauto.neural.automaton.transition_logits`), trained on at the
   ``shrink_temperature``; each new leader is copied and shrunk again. Training stops
-  after ``settle`` checks without a new leader.
+  after ``settle`` checks without a new leader;
+- **fresh restarts**: when ``settle`` checks pass before anything fits without a new
+  leader, the restarts are drawn anew and the schedule starts again (the leader is
+  kept). An eighth of every batch is drawn from the words the leader gets wrong.
 
 **Extraction** reads the ``argmax`` transitions, takes for each state (transition) the
 label the data puts there (states the data never reaches get the most frequent label;
@@ -186,9 +188,11 @@ def _round_batches(
     batch_size: int,
     max_length: int,
     temperature: float,
+    focus: np.ndarray | None = None,
 ) -> list[dict]:
     """``n_batches`` minibatches of one shape for the words up to ``max_length``
-    (traces: cut to it), each with the round's temperature."""
+    (traces: cut to it), each with the round's temperature. An eighth of every batch
+    is drawn from ``focus`` (words the leader gets wrong) when it has any in reach."""
     lengths = enc.lengths
     size = batch_size  # always: one shape whatever the data's size (small data repeats)
     if enc.prefix_closed:
@@ -201,8 +205,13 @@ def _round_batches(
     width = _bucket(cut)
     out_width = width if enc.kind == "mealy" else width + 1
     batches = []
+    if focus is not None:
+        focus = np.intersect1d(focus, pool)
+    extra = size // 8 if focus is not None and len(focus) else 0
     for _ in range(n_batches):
-        idx = rng.choice(pool, size, replace=len(pool) < size)
+        idx = rng.choice(pool, size - extra, replace=len(pool) < size)
+        if extra:  # a rare label the leader gets wrong has too little say otherwise
+            idx = np.concatenate([idx, rng.choice(focus, extra)])
         cut_lengths = np.minimum(lengths[idx], cut).astype(np.int32)
         # labels past the cut belong to the longer word: drop them
         last = cut_lengths[:, None] - (1 if enc.kind == "mealy" else 0)
@@ -246,6 +255,18 @@ def label_votes(model: SoftAutomaton, stacked: Any, enc: EncodedTraces) -> np.nd
     if total is None:
         raise CatautoError("no traces to learn from")
     return np.asarray(total)
+
+
+def misfits(model: SoftAutomaton, params: dict, enc: EncodedTraces) -> np.ndarray:
+    """The words (indices) whose labels the argmax machine of ``params`` does not all
+    give, in blocks of ``CHUNK`` words."""
+    wrong = []
+    for lo in range(0, len(enc.lengths), CHUNK):
+        hi = lo + CHUNK
+        words, targets = enc.words[lo:hi], enc.targets[lo:hi]
+        given = np.asarray(model.run(params, (words, enc.lengths[lo:hi]), 0.0)).argmax(-1)
+        wrong.append(((targets >= 0) & (given != targets)).any(1))
+    return np.flatnonzero(np.concatenate(wrong)) if wrong else np.zeros(0, np.int64)
 
 
 def unexplained(votes: np.ndarray) -> np.ndarray:
@@ -312,8 +333,9 @@ def learn_automaton(
       ``curriculum=(first_length, steps_to_full_length)`` or None;
     - ``entropy_weight``: weight of the state-use entropy; ``identity_bias``,
       ``init_scale``: the initial transition logits (see ``SoftAutomaton``);
-    - ``settle``: checks without a new leader after which shrinking starts, and then
-      training stops (see the module doc); 0 stops at the first fit;
+    - ``settle``: checks without a new leader after which fresh restarts are drawn
+      (nothing fits yet) or training stops (shrinking, see the module doc); 0 stops at
+      the first fit;
       ``shrink_temperature``: the temperature while shrinking;
     - ``seed``: everything random derives from it (same seed, same result);
     - ``time_limit``: seconds after which training stops at the next check;
@@ -340,8 +362,7 @@ def learn_automaton(
     model = SoftAutomaton(
         enc.kind, max_states, len(enc.inputs), max(len(enc.outputs), 1), identity_bias, init_scale
     )
-    stacked = jax.vmap(model.init)(jax.random.split(jax.random.key(seed), seeds))
-    stacked["closed"] = jnp.zeros((seeds, max_states))  # no state closed yet
+    stacked = _fresh(model, seed, seeds)
     loss = stacked_loss(model, float(entropy_weight))
     optimizer = _adam(float(learning_rate))
     rng = np.random.default_rng(seed)
@@ -353,15 +374,18 @@ def learn_automaton(
     shrinking = False
     unimproved = 0  # checks since the leader last changed
     lineage: list[tuple[int, int]] = []  # (check, restart) each shrink copied
-    step = 0
+    populations = [0]  # the checks after which fresh restarts began
+    step = begun = 0
     while True:
         n = min(check_every, steps - step)
         if shrinking:  # reheated, whole words
             tau, max_length = shrink_temperature, longest
         else:
-            tau = t_start * (t_end / t_start) ** min(1.0, step / max(anneal_steps, 1))
-            max_length = _curriculum(curriculum, longest, step)
-        batches = Batches(_round_batches(enc, rng, n, batch_size, max_length, tau))
+            age = step - begun  # steps since these restarts began
+            tau = t_start * (t_end / t_start) ** min(1.0, age / max(anneal_steps, 1))
+            max_length = _curriculum(curriculum, longest, age)
+        focus = None if leader is None else misfits(model, leader.params, enc)
+        batches = Batches(_round_batches(enc, rng, n, batch_size, max_length, tau, focus))
         fitted = fit(
             loss,
             stacked,
@@ -398,9 +422,13 @@ def learn_automaton(
             unimproved += 1
         fits = leader.key[0] == 0
         stalled = unimproved >= settle
-        if settle and (unimproved == 0 if shrinking else fits or stalled):
-            # (again) copies of the leader with states closed: it is new, or a fit or
-            # the search stalled
+        if settle and not shrinking and stalled and not fits:
+            # no restart fits and none gets closer: fresh restarts, the schedule anew
+            stacked = _fresh(model, seed + len(history), seeds)
+            unimproved, stalled, begun = 0, False, step
+            populations.append(len(history))
+        elif settle and (unimproved == 0 if shrinking else fits):
+            # copies of the leader with states closed, whenever a new one is found
             shrinking, unimproved, stalled = True, 0, False
             stacked = _shrink(model, leader.params, leader.votes, seeds)
             lineage.append((leader.check, leader.restart))
@@ -442,7 +470,7 @@ def learn_automaton(
         steps=step,
         seconds=seconds,
         message=message,
-        snapshots=_ancestors(snapshots, lineage, restart),
+        snapshots=_ancestors(snapshots, lineage, restart, populations, leader.check),
     )
 
 
@@ -462,14 +490,17 @@ class _Leader:
         return int(self.errors[self.restart]), self.machine.n_states
 
 
-def _ancestors(snapshots: list, lineage: list[tuple[int, int]], restart: int) -> list:
+def _ancestors(
+    snapshots: list, lineage: list[tuple[int, int]], restart: int, populations: list, check: int
+) -> list:
     """The snapshots of the returned restart's past: each check's parameters of the
-    restart that the next new best came from (shrinking restarts from a copy of it);
-    checks after the last new best trained copies that never fitted, and are left out."""
+    restart that the next shrink copied (or the returned one), from the checks of its
+    own population of restarts up to ``check``, the one that found it."""
+    since = max(c for c in populations if c < check)
     out = []
-    for check, step, stacked in snapshots:
-        owner = next((r for c, r in lineage if c >= check), None if lineage else restart)
-        if owner is not None:
+    for c, step, stacked in snapshots:
+        owner = next((r for at, r in lineage if at >= c), None)
+        if since < c <= check and owner is not None:
             out.append((step, _slice(stacked, owner)))
     return out
 
@@ -481,6 +512,12 @@ def _curriculum(curriculum: tuple[int, int] | None, longest: int, step: int) -> 
     first, ramp = curriculum
     length = round(first + (longest - first) * min(1.0, step / max(ramp, 1)))
     return max(1, min(longest, length))
+
+
+def _fresh(model: SoftAutomaton, seed: int, copies: int) -> dict:
+    """``copies`` new random restarts (stacked), no state closed."""
+    stacked = jax.vmap(model.init)(jax.random.split(jax.random.key(seed), copies))
+    return {**stacked, "closed": jnp.zeros((copies, model.n_states))}
 
 
 def _shrink(model: SoftAutomaton, params: dict, votes: np.ndarray, copies: int) -> dict:
