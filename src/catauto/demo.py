@@ -131,7 +131,7 @@ def _neural(target: Target, rng: np.random.Generator) -> tuple[Machine, str, lis
         snapshot_every=1,
         progress=False,
     )
-    figures = [("loss during training", _loss_curve(result.history))]
+    figures = [("mean loss over restarts during training", _loss_curve(result.history))]
     snapshots = neural.snapshots_to_dot(result)
     for step, text in _spread(snapshots, 3):
         figures.append((f"the soft automaton at step {step}", text))
@@ -149,8 +149,10 @@ def _spread(items: list, k: int) -> list:
 
 
 def _loss_curve(history: list[dict], width: int = 420, height: int = 160) -> str:
-    """An inline SVG line chart of the mean loss at each check."""
-    points = [(h["step"], float(np.mean(h["loss"]))) for h in history if "loss" in h]
+    """An inline SVG line chart of the mean loss over restarts at each check, with a
+    dashed line where fresh restarts were drawn or shrinking began (the loss jumps
+    there: new parameters, states closed, a higher temperature)."""
+    points = [(h["step"], float(np.mean(h["loss"]))) for h in history]
     if len(points) < 2:
         step, loss = points[0] if points else (0, float("nan"))
         return (
@@ -159,11 +161,22 @@ def _loss_curve(history: list[dict], width: int = 420, height: int = 160) -> str
         )
     steps, losses = np.array(points).T
     x = 40 + (steps - steps.min()) / max(np.ptp(steps), 1e-9) * (width - 50)
-    y = 10 + (losses.max() - losses) / max(np.ptp(losses), 1e-9) * (height - 30)
-    y = height - 20 - (y - 10)
+    y = 10 + (losses.max() - losses) / max(np.ptp(losses), 1e-9) * (height - 30)  # top: max
     line = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y))
+    marks = []
+    stage = [(h["phase"], h["population"]) for h in history]
+    for i in range(1, len(history)):
+        if stage[i] != stage[i - 1]:
+            what = "shrinking" if stage[i][0] == "shrink" else "fresh restarts"
+            x0 = (x[i - 1] + x[i]) / 2
+            marks.append(
+                f"<line x1='{x0:.1f}' x2='{x0:.1f}' y1='10' y2='{height - 20}' stroke='#888'"
+                f" stroke-dasharray='4 3'/><text x='{x0 + 3:.1f}' y='{height - 24}'"
+                f" font-size='10' fill='#555'>{what}</text>"
+            )
     return (
         f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height}'>"
+        f"{''.join(marks)}"
         f"<polyline fill='none' stroke='#1f77b4' stroke-width='2' points='{line}'/>"
         f"<text x='40' y='{height - 4}' font-size='11'>step {steps.min():.0f}</text>"
         f"<text x='{width - 70}' y='{height - 4}' font-size='11'>step {steps.max():.0f}</text>"

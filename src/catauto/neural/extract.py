@@ -86,7 +86,9 @@ class NeuralResult:
       check that found it, how many labels its argmax machine cannot fit (0: it fits);
     - ``history``: one dict per check: ``step``, ``loss`` (mean per restart over the
       steps since the last check), ``temperature``, ``max_length``, ``errors`` (fewest
-      over restarts), ``consistent`` (restarts that fit), ``seconds``;
+      over restarts), ``consistent`` (restarts that fit), ``seconds``, ``phase``
+      (``"search"`` or ``"shrink"``: what the steps before the check did) and
+      ``population`` (1, 2, ...: which draw of fresh restarts);
     - ``params`` / ``model``: the chosen restart's logits (with the extracted output
       table written in) and its :class:`SoftAutomaton`; ``snapshots``: ``(step, params)``
       of that restart during training when asked for;
@@ -408,6 +410,8 @@ def learn_automaton(
             "errors": int(errors.min()),
             "consistent": int((errors == 0).sum()),
             "seconds": time.perf_counter() - start_time,
+            "phase": "shrink" if shrinking else "search",
+            "population": len(populations),
         }
         history.append(record)
         if progress:
