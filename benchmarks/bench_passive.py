@@ -12,7 +12,9 @@ Four parts, one printed line per result (ratios = AALpy time / catauto time):
    trained on a random 80 % (seed 0), accuracy on the other 20 %; RPNI and EDSM of
    both libraries side by side.
 3. Mealy models (TCP Linux client, MQTT brokers): how many random input words (length
-   1–30, run through the model) ``rpni`` needs before it returns an equivalent machine.
+   1–30, run through the model) ``rpni`` and ``edsm`` need before they return an
+   equivalent machine (doubling from 250 up to ``--mealy-traces``, default 512,000:
+   about 2.5 GB of memory and a few minutes at the top).
 
 The default run fits in about 10–15 minutes on a shared 2-core machine: AALpy runs
 where it takes under a minute or so (problem A, StaMinA 16, the first n = 64 / 2,499
@@ -233,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--aalpy", choices=["none", "fast", "all"], default="fast")
     ap.add_argument("--search", type=int, default=2, help="edsm search width")
     ap.add_argument("--time-limit", type=float, default=60.0, help="seconds per search")
-    ap.add_argument("--mealy-traces", type=int, default=128_000)
+    ap.add_argument("--mealy-traces", type=int, default=512_000)
     ap.add_argument("--only", choices=["tree", "abbadingo", "real", "mealy"], default=None)
     args = ap.parse_args(argv)
     if args.quick:
