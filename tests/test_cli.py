@@ -346,6 +346,17 @@ def test_learn_writes_a_consistent_machine(tmp_path: Path, capsys) -> None:
     assert io.read(picture) == learned
 
 
+def test_learn_with_a_search_and_its_bad_values(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "train.a"
+    path.write_text(ABBADINGO, encoding="utf-8")
+    model = tmp_path / "m.json"
+    args = ("learn", path, "--search", "2", "--time-limit", "5", "-o", model)
+    code, out, _ = run(*args, capsys=capsys)
+    assert code == 0 and "training accuracy 100.0%" in out
+    code, _, err = run("learn", path, "--search", "-1", capsys=capsys)
+    assert code == 2 and err.count("\n") == 1 and "search >= 0" in err
+
+
 def test_learn_active_checks_its_result(files, tmp_path: Path, capsys) -> None:
     model = tmp_path / "learned.json"
     code, out, _ = run(

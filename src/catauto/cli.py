@@ -371,6 +371,14 @@ def _learn_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--algorithm", choices=("rpni", "edsm", "neural"), default="edsm")
     p.add_argument("--kind", choices=("dfa", "moore", "mealy"), help="default: from the data")
     p.add_argument("--max-states", type=int, help="bound on states (neural: its size, default 10)")
+    p.add_argument(
+        "--search", type=int, default=0, metavar="W",
+        help="edsm: search the W best alternatives of early merges (2 suits sparse data)",
+    )  # fmt: skip
+    p.add_argument(
+        "--time-limit", type=float, metavar="SECONDS",
+        help="edsm --search / neural: stop after this long with the best machine so far",
+    )  # fmt: skip
     _learned_options(p)
 
 
@@ -396,12 +404,21 @@ def _learn(args: argparse.Namespace, out: Output) -> int:
             kind=args.kind,
             max_states=args.max_states or 10,
             seed=args.seed,
+            time_limit=args.time_limit,
             progress=not args.quiet,
         )
         m = result.machine
+    elif args.algorithm == "edsm":
+        m = learn.edsm(
+            data,
+            args.max_states,
+            kind=args.kind,
+            search=args.search,
+            time_limit=args.time_limit,
+            progress=not args.quiet,
+        )
     else:
-        algorithm = learn.rpni if args.algorithm == "rpni" else learn.edsm
-        m = algorithm(data, args.max_states, kind=args.kind, progress=not args.quiet)
+        m = learn.rpni(data, args.max_states, kind=args.kind, progress=not args.quiet)
     seconds = time.perf_counter() - start
     accuracy = data.accuracy(m)
     out.print(

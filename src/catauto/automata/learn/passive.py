@@ -275,6 +275,11 @@ def edsm(
 
     Returns a minimal machine that agrees with every trace.
     """
+    if search < 0 or window < 1 or (time_limit is not None and time_limit < 0):
+        raise CatautoError(
+            f"edsm needs search >= 0, window >= 1 and time_limit >= 0, got search={search},"
+            f" window={window}, time_limit={time_limit}"
+        )
     tree = prefix_tree(data, kind)
     state = Edsm(Hypothesis(tree))
     report = _Progress("edsm", progress)
