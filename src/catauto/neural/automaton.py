@@ -241,7 +241,7 @@ class SoftAutomaton:
         steps = targets if mealy else targets[:, :-1]
         h, (nll, H) = scan(step, None, h0, (words, steps), lengths)
         if not mealy:  # the label after the whole word
-            _, last = condition(h, words[:, 0], targets[:, -1])
+            _, last = condition(h, jnp.zeros_like(lengths), targets[:, -1])  # x unused
             nll = jnp.concatenate([nll, last[:, None]], 1)
         return nll, H
 
