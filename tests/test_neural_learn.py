@@ -23,7 +23,7 @@ from catauto.automata.dot import parse_dot
 from catauto.automata.learn import LearningError, MachineTeacher, lsharp, lstar
 from catauto.automata.learn.sample import ContradictionError, IOTraces, Sample
 from catauto.errors import CatautoError
-from catauto.neural import compile_machine
+from catauto.neural import compile_machine, extract
 from catauto.neural.automaton import SoftAutomaton, machine_of, relax
 from catauto.neural.extract import (
     CLOSED,
@@ -41,6 +41,7 @@ SLOW = pytest.mark.skipif(
     not os.environ.get("CATAUTO_SLOW"), reason="minutes of training: set CATAUTO_SLOW=1"
 )
 FAST = {"progress": False, "seeds": 8, "check_every": 25}
+FAST_SETTLE = 8  # learn_automaton's default
 
 
 def _words(k: int, rng: np.random.Generator, count: int = 24, width: int = 8):
@@ -234,17 +235,22 @@ def test_shrinking_closes_unused_states_and_never_the_start():
     assert np.array_equal(np.asarray(stacked["transitions"][4]), params["transitions"])
 
 
-def test_a_fitting_machine_with_spare_states_is_shrunk_to_the_minimal_one():
-    """With three times the states it needs, the result is still the minimal machine,
-    and the learner does not stop at the first fit unless told to."""
+def test_the_first_fit_stops_training_only_when_provably_minimal(monkeypatch):
+    """With three times the states it needs, the result is the minimal machine. A first
+    fit with as many states as the data forces (pairwise distinct prefixes) ends the
+    training; without that proof the learner goes on shrinking (and still ends minimal)."""
     target = zoo.tomita(4)
     data = balanced_sample(target, 500, seed=2)
     result = learn_automaton(data, max_states=12, **FAST)
     assert result.consistent and result.machine.equivalent(target)
     first_fit = next(i for i, h in enumerate(result.history) if h["consistent"])
-    assert len(result.history) > first_fit + 1
-    once = learn_automaton(data, max_states=12, settle=0, **FAST)
-    assert len(once.history) == first_fit + 1 and once.consistent
+    assert len(result.history) == first_fit + 1  # 4 states: what the data forces
+
+    monkeypatch.setattr(extract, "distinct_prefixes", lambda tree: [])  # no proof
+    shrunk = learn_automaton(data, max_states=12, **FAST)
+    assert shrunk.consistent and shrunk.machine.equivalent(target)
+    assert [h["phase"] for h in shrunk.history][-1] == "shrink"
+    assert len(shrunk.history) >= first_fit + 1 + FAST_SETTLE
 
 
 def test_too_few_states_is_reported_plainly():

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from catauto.automata import DFA, Mealy, Moore, zoo
 from catauto.automata.learn.abbadingo import abbadingo_instance
+from catauto.automata.learn.apta import distinct_prefixes, prefix_tree
 from catauto.automata.learn.passive import StateBoundError, edsm, rpni
 from catauto.automata.learn.sample import ContradictionError, IOTraces, Sample, read_abbadingo
 
@@ -65,6 +66,29 @@ def test_learned_machine_agrees_with_every_trace(learn, kind, n, k, seed, count)
     assert m.minimize() == m  # minimal, canonically numbered
     if kind == "dfa":
         assert m.is_complete
+
+
+@settings(max_examples=40)
+@given(kinds, st.integers(1, 6), st.integers(1, 3), st.integers(0, 2**31), st.integers(1, 60))
+def test_distinct_prefixes_reach_distinct_states_of_every_consistent_machine(
+    kind, n, k, seed, count
+):
+    """The prefixes the data tells apart pairwise reach pairwise different states of
+    the target and of every learned machine, so their number bounds the states."""
+    target = _target(kind, n, k, seed)
+    words = _random_words(np.random.default_rng(seed), "abc"[:k], count, 8)
+    if kind == "mealy":
+        words = [w for w in words if w] or [("a",)]
+    data = _data(target, words)
+    tree = prefix_tree(data)
+    chosen = distinct_prefixes(tree)
+    access = {0: ()}
+    for node in range(1, tree.n_nodes):  # shortlex: a parent comes before its children
+        access[node] = access[int(tree.parent[node])] + (tree.inputs[tree.symbol[node]],)
+    for machine in (target, rpni(data, progress=False), edsm(data, progress=False)):
+        reached = {machine.run(access[node]) for node in chosen}
+        assert len(reached) == len(chosen)
+    assert len(chosen) <= rpni(data, progress=False).n_states
 
 
 @settings(max_examples=20)

@@ -21,7 +21,9 @@ optax optimiser through :func:`catauto.neural.fit`), with
   some of its least used states *closed* (made unreachable, see ``closed`` in
   :func:`~catauto.neural.automaton.transition_logits`), trained on at the
   ``shrink_temperature``; each new leader is copied and shrunk again. Training stops
-  after ``settle`` checks without a new leader;
+  after ``settle`` checks without a new leader, or as soon as the leader has no more
+  states than the data forces (pairwise distinct prefixes, see
+  :func:`~catauto.automata.learn.apta.distinct_prefixes`): then it is minimal;
 - **fresh restarts**: when ``settle`` checks pass before anything fits without a new
   leader, the restarts are drawn anew and the schedule starts again (the leader is
   kept). An eighth of every batch is drawn from the words the leader gets wrong.
@@ -58,7 +60,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from catauto.automata.learn.apta import prefix_tree
+from catauto.automata.learn.apta import distinct_prefixes, prefix_tree
 from catauto.automata.learn.sample import IOTraces, Sample
 from catauto.automata.machine import Machine
 from catauto.errors import CatautoError
@@ -361,6 +363,7 @@ def learn_automaton(
         raise CatautoError("no traces to learn from")
     start_time = time.perf_counter()
     enc = encode_traces(data, kind)
+    needed = len(distinct_prefixes(prefix_tree(data, kind)))  # states any fit must have
     model = SoftAutomaton(
         enc.kind, max_states, len(enc.inputs), max(len(enc.outputs), 1), identity_bias, init_scale
     )
@@ -425,19 +428,20 @@ def learn_automaton(
         else:
             unimproved += 1
         fits = leader.key[0] == 0
+        minimal = fits and leader.machine.n_states <= needed  # nothing smaller can fit
         stalled = unimproved >= settle
         if settle and not shrinking and stalled and not fits:
             # no restart fits and none gets closer: fresh restarts, the schedule anew
             stacked = _fresh(model, seed + len(history), seeds)
             unimproved, stalled, begun = 0, False, step
             populations.append(len(history))
-        elif settle and (unimproved == 0 if shrinking else fits):
+        elif settle and not minimal and (unimproved == 0 if shrinking else fits):
             # copies of the leader with states closed, whenever a new one is found
             shrinking, unimproved, stalled = True, 0, False
             stacked = _shrink(model, leader.params, leader.votes, seeds)
             lineage.append((leader.check, leader.restart))
         out_of_time = time_limit is not None and record["seconds"] > time_limit
-        if (stalled if settle else fits) or step >= steps or out_of_time:
+        if (stalled if settle else fits) or minimal or step >= steps or out_of_time:
             break
 
     assert leader is not None

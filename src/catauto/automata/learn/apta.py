@@ -27,7 +27,7 @@ import numpy as np
 from catauto.automata.learn.sample import ContradictionError, IOTraces, Sample
 from catauto.errors import CatautoError
 
-__all__ = ["PrefixTree", "prefix_tree"]
+__all__ = ["PrefixTree", "distinct_prefixes", "prefix_tree"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,6 +126,48 @@ def prefix_tree(data: Sample | IOTraces, kind: str | None = None) -> PrefixTree:
         kind, child, label, edge_output, depth, parent, symbol,
         data.input_alphabet, data.output_alphabet,
     )  # fmt: skip
+
+
+def distinct_prefixes(tree: PrefixTree, budget: int = 200_000) -> list[int]:
+    """Nodes whose words no machine consistent with the data may send to one state:
+    every two of them have a common continuation the data labels differently. So any
+    consistent machine has at least this many states (a lower bound, as in the clique
+    of Heule & Verwer's DFASAT). Greedy, in shortlex order; the comparisons stop after
+    ``budget`` node pairs visited.
+
+    >>> from catauto.automata.learn.sample import Sample
+    >>> words = ["", "a", "aa", "aaa", "b", "ab", "ba", "bb"]
+    >>> distinct_prefixes(prefix_tree(Sample(words, [len(w) % 3 == 0 for w in words])))
+    [0, 1, 3]
+    """
+    child, label, out = tree.child.tolist(), tree.label.tolist(), tree.edge_output
+    edges = out.tolist() if out is not None else None
+    k = tree.n_inputs
+    chosen: list[int] = []
+    spent = 0
+
+    def apart(u: int, v: int) -> bool:
+        nonlocal spent
+        stack = [(u, v)]
+        while stack:
+            x, y = stack.pop()
+            spent += 1
+            if 0 <= label[x] != label[y] >= 0:
+                return True
+            for a in range(k):
+                cx, cy = child[x][a], child[y][a]
+                if cx >= 0 and cy >= 0:
+                    if edges is not None and edges[x][a] != edges[y][a]:
+                        return True
+                    stack.append((cx, cy))
+        return False
+
+    for node in range(tree.n_nodes):
+        if spent > budget:
+            break
+        if all(apart(node, other) for other in chosen):
+            chosen.append(node)
+    return chosen
 
 
 def _resolve_kind(data: Any, kind: str | None) -> str:
