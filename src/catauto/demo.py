@@ -127,6 +127,9 @@ def _neural(target: Target, rng: np.random.Generator) -> tuple[Machine, str, lis
         max_states=2 * size,
         seeds=16,
         seed=int(rng.integers(2**31)),
+        # a small language fits within a few dozen steps: check it often, so that the
+        # report has a loss curve and snapshots to show
+        check_every=10 if size <= 5 else 50,
         time_limit=80,
         snapshot_every=1,
         progress=False,
