@@ -60,7 +60,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from catauto.automata.learn.apta import distinct_prefixes, prefix_tree
+from catauto.automata.learn.apta import PrefixTree, distinct_prefixes, prefix_tree
 from catauto.automata.learn.sample import IOTraces, Sample
 from catauto.automata.machine import Machine
 from catauto.errors import CatautoError
@@ -147,7 +147,11 @@ def encode_traces(data: Sample | IOTraces, kind: str | None = None) -> EncodedTr
     >>> e.words.tolist(), e.targets.tolist()
     ([[0, 1]], [[-1, 0, 1]])
     """
-    tree = prefix_tree(data, kind)  # checks the kind and finds contradictions
+    return _encode(data, prefix_tree(data, kind))  # checks the kind, finds contradictions
+
+
+def _encode(data: Sample | IOTraces, tree: PrefixTree) -> EncodedTraces:
+    """:func:`encode_traces` with the prefix tree of ``data`` already built."""
     kind = tree.kind
     known = tree.edge_output if kind == "mealy" else tree.label
     known = known[known >= 0]
@@ -362,8 +366,9 @@ def learn_automaton(
     if not len(data):
         raise CatautoError("no traces to learn from")
     start_time = time.perf_counter()
-    enc = encode_traces(data, kind)
-    needed = len(distinct_prefixes(prefix_tree(data, kind)))  # states any fit must have
+    tree = prefix_tree(data, kind)
+    enc = _encode(data, tree)
+    needed = len(distinct_prefixes(tree))  # states any fit must have
     model = SoftAutomaton(
         enc.kind, max_states, len(enc.inputs), max(len(enc.outputs), 1), identity_bias, init_scale
     )
