@@ -385,6 +385,7 @@ def learn_automaton(
     unimproved = 0  # checks since the leader last changed
     lineage: list[tuple[int, int]] = []  # (check, restart) each shrink copied
     populations = [0]  # the checks after which fresh restarts began
+    focus: np.ndarray | None = None  # words the leader gets wrong, drawn more often
     step = begun = 0
     while True:
         n = min(check_every, steps - step)
@@ -394,7 +395,6 @@ def learn_automaton(
             age = step - begun  # steps since these restarts began
             tau = t_start * (t_end / t_start) ** min(1.0, age / max(anneal_steps, 1))
             max_length = _curriculum(curriculum, longest, age)
-        focus = None if leader is None else misfits(model, leader.params, enc)
         batches = Batches(_round_batches(enc, rng, n, batch_size, max_length, tau, focus))
         fitted = fit(
             loss,
@@ -430,6 +430,8 @@ def learn_automaton(
         found = _Leader(restart, params, machine, votes[restart], errors, len(history))
         if leader is None or found.key < leader.key:
             leader, unimproved = found, 0
+            # the words it gets wrong (none when it fits): once per new leader
+            focus = misfits(model, leader.params, enc) if leader.key[0] else None
         else:
             unimproved += 1
         fits = leader.key[0] == 0
