@@ -163,11 +163,7 @@ class Hypothesis:
         x = parent * k + a
         log: list = []
         visit: list = []
-        # a clash of the two roots' labels needs no fold (most candidates end there)
-        root = -1 if mealy else out[b]
         for r in self.red:
-            if root >= 0 and 0 <= out[r] != root:
-                continue
             ch[x] = r
             if fold(ch, out, k, r, b, log, visit) >= 0:
                 return r
