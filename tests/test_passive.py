@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catauto.automata import DFA, Mealy, Moore, zoo
+from catauto.automata.learn._merge import Edsm, Hypothesis
 from catauto.automata.learn.abbadingo import abbadingo_instance
 from catauto.automata.learn.apta import distinct_prefixes, prefix_tree
 from catauto.automata.learn.passive import StateBoundError, edsm, rpni
@@ -100,6 +101,17 @@ def test_search_is_never_larger_than_plain_edsm(n, seed, count):
     plain, searched = edsm(data, progress=False), edsm(data, search=2, progress=False)
     assert data.accuracy(searched) == 1.0
     assert searched.n_states <= plain.n_states
+
+
+def test_a_capped_run_fails_when_the_state_is_already_past_the_cap():
+    # the search compares finished trials by their red states: one already at the
+    # current best size must not count as an improvement
+    words = ["", "a", "b", "aa", "ab", "ba", "bb", "aab", "abb", "bab"]
+    tree = prefix_tree(Sample(words, [w.count("a") % 2 == 0 for w in words]), None)
+    state = Edsm(Hypothesis(tree))
+    assert state.run()
+    size = len(state.hyp.red)
+    assert state.copy().run(size) and not state.copy().run(size - 1)
 
 
 # -- identification from a characteristic sample -------------------------------------------

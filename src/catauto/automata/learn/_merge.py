@@ -315,6 +315,8 @@ class Edsm:
 
     def run(self, max_red: int | None = None, progress=None) -> bool:
         """Greedy EDSM to the end; False if the red states would exceed ``max_red``."""
+        if max_red is not None and len(self.hyp.red) > max_red:
+            return False
         while True:
             step = self.decide()
             if step is None:
