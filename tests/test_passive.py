@@ -114,6 +114,22 @@ def test_a_capped_run_fails_when_the_state_is_already_past_the_cap():
     assert state.copy().run(size) and not state.copy().run(size - 1)
 
 
+@settings(max_examples=20)
+@given(kinds, st.integers(1, 6), st.integers(0, 2**31), st.integers(5, 60))
+def test_a_run_guided_by_its_own_curve_is_never_dropped(kind, n, seed, count):
+    target = _target(kind, n, 2, seed)
+    data = _data(target, _random_words(np.random.default_rng(seed), "ab", count, 8))
+    tree = prefix_tree(data, None)
+    alone = Edsm(Hypothesis(tree))
+    assert alone.run()
+    assert len(alone.curve) == len(alone.hyp.red) - 1  # one entry per promotion
+    assert Edsm(Hypothesis(tree)).run(guide=alone.curve, slack=0)
+    # a guide that never promotes allows the root only, plus the slack
+    size = len(alone.hyp.red)
+    assert Edsm(Hypothesis(tree)).run(guide=[], slack=size - 1)
+    assert Edsm(Hypothesis(tree)).run(guide=[], slack=size - 2) == (size == 1)
+
+
 # -- identification from a characteristic sample -------------------------------------------
 def _access_words(m) -> list[tuple]:
     """Shortlex-least access word of every state (breadth first, inputs in order)."""

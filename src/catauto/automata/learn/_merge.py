@@ -31,6 +31,8 @@ Two facts keep EDSM cheap:
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 import numpy as np
 
 from catauto.automata.learn.apta import PrefixTree
@@ -204,15 +206,21 @@ class Edsm:
     ``cand[b]``: the red states ``b`` may still merge with (the others failed, for
     good), ``seen[b]``: how many red states (in promotion order) were considered for
     ``b``; ``cache[r * n + b] = (score, visited)`` for mergeable pairs.
+
+    ``folded`` counts the tree nodes folded away by merges; every node ends up red or
+    folded, so ``folded + len(red)`` measures how far the run has come, and
+    ``curve[i]`` is that measure at the ``i``-th promotion (compared by ``run``).
     """
 
-    __slots__ = ("hyp", "cand", "seen", "cache")
+    __slots__ = ("hyp", "cand", "seen", "cache", "folded", "curve")
 
     def __init__(self, hyp: Hypothesis) -> None:
         self.hyp = hyp
         self.cand: dict[int, list[int]] = {}
         self.seen: dict[int, int] = {}
         self.cache: dict[int, tuple[int, frozenset]] = {}
+        self.folded = 0
+        self.curve: list[int] = []
 
     def copy(self) -> Edsm:
         new = Edsm.__new__(Edsm)
@@ -220,6 +228,7 @@ class Edsm:
         new.cand = {b: c.copy() for b, c in self.cand.items()}
         new.seen = dict(self.seen)
         new.cache = dict(self.cache)
+        new.folded, new.curve = self.folded, self.curve.copy()
         return new
 
     def options(self, b: int, parent: int, a: int) -> list[tuple[int, int]]:
@@ -292,6 +301,7 @@ class Edsm:
     def promote(self, b: int, parent: int) -> None:
         self.hyp.promote(b, parent)
         self.cand.pop(b, None)
+        self.curve.append(self.folded + len(self.hyp.red))
 
     def merge(self, r: int, b: int, parent: int, a: int) -> None:
         """Merge ``b`` into ``r`` for good and drop the cached scores it invalidates."""
@@ -304,6 +314,7 @@ class Edsm:
         written = hyp.written(log)
         entered = set(visit)
         n = hyp.n
+        self.folded += len(visit)  # one pair per node of b's tree
         self.cand.pop(b, None)
         stale = [
             key
@@ -313,9 +324,18 @@ class Edsm:
         for key in stale:
             del self.cache[key]
 
-    def run(self, max_red: int | None = None, progress=None) -> bool:
-        """Greedy EDSM to the end; False if the red states would exceed ``max_red``."""
-        if max_red is not None and len(self.hyp.red) > max_red:
+    def run(
+        self,
+        max_red: int | None = None,
+        progress=None,
+        guide: list[int] | None = None,
+        slack: int = 0,
+    ) -> bool:
+        """Greedy EDSM to the end; False if the red states would exceed ``max_red``, or
+        exceed by more than ``slack`` those of the run whose ``curve`` is ``guide`` at
+        the same point (a run that falls that far behind rarely ends smaller)."""
+        red = self.hyp.red
+        if max_red is not None and len(red) > max_red:
             return False
         while True:
             step = self.decide()
@@ -324,8 +344,12 @@ class Edsm:
             if progress is not None:
                 progress(self.hyp)
             if step[0] == "promote":
-                if max_red is not None and len(self.hyp.red) >= max_red:
+                if max_red is not None and len(red) >= max_red:
                     return False
+                if guide is not None:
+                    ahead = 1 + bisect_right(guide, self.folded + len(red) + 1)
+                    if len(red) + 1 > ahead + slack:
+                        return False
                 self.promote(step[1], step[2])
             else:
                 self.merge(*step[1])
