@@ -1,11 +1,13 @@
-"""What the active learners share: kinds, progress lines, the equivalence-query step."""
+"""What the active learners share: kinds, progress lines, the equivalence-query step,
+and for L* and KV the refinement loop and Rivest–Schapire's counterexample search."""
 
 from __future__ import annotations
 
 import sys
 import time
+from typing import Protocol
 
-from catauto.automata.learn.oracle import Oracle, equivalence_query
+from catauto.automata.learn.oracle import Oracle, equivalence_query, runner_for
 from catauto.automata.learn.teacher import LearningError, Stats, Teacher, as_teacher
 from catauto.automata.machine import Machine
 
@@ -58,3 +60,60 @@ class Run:
         if self.progress:
             print(f"{self.name} done: {result}", file=sys.stderr, flush=True)
         return hypothesis, result
+
+
+Word = tuple[int, ...]
+
+
+class Refiner(Protocol):
+    """A learner that builds hypotheses and refines them with counterexamples."""
+
+    def hypothesis(self) -> Machine: ...
+
+    def process(self, cex: Word) -> None: ...
+
+
+def refine(run: Run, oracle: Oracle, learner: Refiner) -> tuple[Machine, Stats]:
+    """Hypothesis, counterexample, refinement, until the oracle has none. A
+    counterexample is reused (no equivalence query) while the hypothesis still gets it
+    wrong: one counterexample can reveal several states."""
+    teacher = run.teacher
+    cex: Word | None = None
+    while True:
+        hypothesis = learner.hypothesis()
+        wrong = cex is not None and (
+            teacher.query(cex)[-1] != runner_for(hypothesis, teacher).expected(cex)[-1]
+        )
+        if not wrong:
+            cex = run.equivalence(oracle, hypothesis)
+            if cex is None:
+                return run.finish(hypothesis)
+        learner.process(cex)
+
+
+def breakpoint(teacher: Teacher, delta: list[list[int]], access: list[Word], cex: Word) -> int:
+    """Rivest–Schapire's binary search over a counterexample whose last output the
+    hypothesis (``delta``, with ``access[q]`` the access word of state ``q``) gets wrong.
+
+    With ``alpha(i)``: "``access[state reached by cex[:i]] + cex[i:]`` has the teacher's
+    last output", ``alpha(0)`` holds and ``alpha(len)`` (Moore; ``len - 1`` Mealy: the
+    hypothesis's own answer) fails; returns an ``i`` with ``alpha(i)`` and not
+    ``alpha(i + 1)``: ``access(cex[:i]) · cex[i]`` reaches a state the hypothesis lacks,
+    told apart by ``cex[i + 1:]``.
+    """
+    want = teacher.query_last(cex)
+
+    def alpha(i: int) -> bool:
+        q = 0
+        for a in cex[:i]:
+            q = delta[q][a]
+        return teacher.query_last(access[q] + cex[i:]) == want
+
+    lo, hi = 0, len(cex) if teacher.moore else len(cex) - 1
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if alpha(mid):
+            lo = mid
+        else:
+            hi = mid
+    return lo

@@ -23,12 +23,10 @@ counterexample is reused until the hypothesis gets it right.
 
 from __future__ import annotations
 
-from catauto.automata.learn.common import Run, prepare
-from catauto.automata.learn.oracle import Oracle, runner_for
+from catauto.automata.learn.common import Run, Word, breakpoint, prepare, refine
+from catauto.automata.learn.oracle import Oracle
 from catauto.automata.learn.teacher import LearningError, Stats, Teacher
 from catauto.automata.machine import Machine
-
-Word = tuple[int, ...]
 
 
 def kv(
@@ -44,18 +42,7 @@ def kv(
     Arguments as for :func:`~catauto.automata.learn.lsharp.lsharp`.
     """
     teacher = prepare(teacher, kind)
-    run = Run("kv", teacher, progress, max_rounds)
-    tree = _DiscriminationTree(teacher)
-    tree.complete()
-    cex: Word | None = None
-    while True:
-        hypothesis = tree.hypothesis()
-        if cex is None or not tree.still_wrong(hypothesis, cex):
-            cex = run.equivalence(oracle, hypothesis)
-            if cex is None:
-                return run.finish(hypothesis)
-        tree.process(cex)
-        tree.complete()
+    return refine(Run("kv", teacher, progress, max_rounds), oracle, _DiscriminationTree(teacher))
 
 
 class _Node:
@@ -128,6 +115,7 @@ class _DiscriminationTree:
             self.incoming[r].add((q, a))
 
     def hypothesis(self) -> Machine:
+        self.complete()
         teacher, output = self.teacher, self.output
         for q in range(len(output), len(self.access)):  # outputs of new states
             w = self.access[q]
@@ -135,35 +123,17 @@ class _DiscriminationTree:
                 output.append(teacher.query_last(w))
             else:
                 output.append([teacher.query_last(w + (a,)) for a in range(self.k)])
-        self.machine = teacher.machine(self.delta, output)
-        return self.machine
-
-    def still_wrong(self, hypothesis: Machine, cex: Word) -> bool:
-        runner = runner_for(hypothesis, self.teacher)
-        return self.teacher.query(cex)[-1] != runner.expected(cex)[-1]
+        return teacher.machine(self.delta, output)
 
     def process(self, cex: Word) -> None:
-        teacher, delta, access = self.teacher, self.delta, self.access
-        want = teacher.query_last(cex)
-
-        def state_of(word: Word) -> int:
-            q = 0
-            for a in word:
-                q = delta[q][a]
-            return q
-
-        def alpha(i: int) -> bool:
-            return teacher.query_last(access[state_of(cex[:i])] + cex[i:]) == want
-
-        lo, hi = 0, len(cex) if self.moore else len(cex) - 1
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if alpha(mid):
-                lo = mid
-            else:
-                hi = mid
-        u, a, v = cex[:lo], cex[lo], cex[lo + 1 :]
-        p = state_of(u)
+        """Split the leaf of the state that the counterexample's breakpoint mistook a
+        new state for, by the rest of the counterexample."""
+        delta, access = self.delta, self.access
+        lo = breakpoint(self.teacher, delta, access, cex)
+        a, v = cex[lo], cex[lo + 1 :]
+        p = 0
+        for b in cex[:lo]:
+            p = delta[p][b]
         old = delta[p][a]
         new_access = access[p] + (a,)
         # Split the leaf of `old` by v: access[old] and new_access differ on v.

@@ -24,12 +24,10 @@ reused until the hypothesis gets it right (no equivalence query in between).
 
 from __future__ import annotations
 
-from catauto.automata.learn.common import Run, prepare
-from catauto.automata.learn.oracle import Oracle, runner_for
+from catauto.automata.learn.common import Run, Word, breakpoint, prepare, refine
+from catauto.automata.learn.oracle import Oracle
 from catauto.automata.learn.teacher import Stats, Teacher
 from catauto.automata.machine import Machine
-
-Word = tuple[int, ...]
 
 
 def lstar(
@@ -45,17 +43,7 @@ def lstar(
     Arguments as for :func:`~catauto.automata.learn.lsharp.lsharp`.
     """
     teacher = prepare(teacher, kind)
-    run = Run("lstar", teacher, progress, max_rounds)
-    table = _Table(teacher)
-    cex: Word | None = None
-    while True:
-        table.close()
-        hypothesis = table.hypothesis()
-        if cex is None or not table.still_wrong(hypothesis, cex):
-            cex = run.equivalence(oracle, hypothesis)
-            if cex is None:
-                return run.finish(hypothesis)
-        table.add_column(table.rivest_schapire(cex))
+    return refine(Run("lstar", teacher, progress, max_rounds), oracle, _Table(teacher))
 
 
 class _Table:
@@ -121,6 +109,7 @@ class _Table:
             self._fill([u + (a,) for u in fresh for a in range(k)])
 
     def hypothesis(self) -> Machine:
+        self.close()
         rows, k = self.rows, self.k
         self.state = {tuple(rows[s]): i for i, s in enumerate(self.S)}
         self.delta = [[self.state[tuple(rows[s + (a,)])] for a in range(k)] for s in self.S]
@@ -128,33 +117,11 @@ class _Table:
             output = [rows[s][0] for s in self.S]
         else:  # column a is the suffix (a,): its cell holds the transition output
             output = [[_last(rows[s][a]) for a in range(k)] for s in self.S]
-        self.machine = self.teacher.machine(self.delta, output)
-        return self.machine
+        return self.teacher.machine(self.delta, output)
 
-    def still_wrong(self, hypothesis: Machine, cex: Word) -> bool:
-        runner = runner_for(hypothesis, self.teacher)
-        return self.teacher.query(cex)[-1] != runner.expected(cex)[-1]
-
-    def rivest_schapire(self, cex: Word) -> Word:
-        """The suffix after the breakpoint of ``cex`` (its last output is wrong)."""
-        teacher, delta, S = self.teacher, self.delta, self.S
-        want = teacher.query_last(cex)
-
-        def alpha(i: int) -> bool:
-            q = 0
-            for a in cex[:i]:
-                q = delta[q][a]
-            return teacher.query_last(S[q] + cex[i:]) == want
-
-        # alpha(lo) holds, alpha(hi) fails (hi: the hypothesis's own answer).
-        lo, hi = 0, len(cex) if self.moore else len(cex) - 1
-        while hi - lo > 1:
-            mid = (lo + hi) // 2
-            if alpha(mid):
-                lo = mid
-            else:
-                hi = mid
-        return cex[lo + 1 :]
+    def process(self, cex: Word) -> None:
+        """Add the suffix after the counterexample's breakpoint as a column."""
+        self.add_column(cex[breakpoint(self.teacher, self.delta, self.S, cex) + 1 :])
 
 
 def _last(cell: object) -> int:
