@@ -91,7 +91,7 @@ def refine(run: Run, oracle: Oracle, learner: Refiner) -> tuple[Machine, Stats]:
         learner.process(cex)
 
 
-def breakpoint(teacher: Teacher, delta: list[list[int]], access: list[Word], cex: Word) -> int:
+def rivest_schapire(teacher: Teacher, delta: list[list[int]], access: list[Word], cex: Word) -> int:
     """Rivest–Schapire's binary search over a counterexample whose last output the
     hypothesis (``delta``, with ``access[q]`` the access word of state ``q``) gets wrong.
 

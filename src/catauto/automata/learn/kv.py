@@ -23,7 +23,7 @@ counterexample is reused until the hypothesis gets it right.
 
 from __future__ import annotations
 
-from catauto.automata.learn.common import Run, Word, breakpoint, prepare, refine
+from catauto.automata.learn.common import Run, Word, prepare, refine, rivest_schapire
 from catauto.automata.learn.oracle import Oracle
 from catauto.automata.learn.teacher import LearningError, Stats, Teacher
 from catauto.automata.machine import Machine
@@ -129,7 +129,7 @@ class _DiscriminationTree:
         """Split the leaf of the state that the counterexample's breakpoint mistook a
         new state for, by the rest of the counterexample."""
         delta, access = self.delta, self.access
-        lo = breakpoint(self.teacher, delta, access, cex)
+        lo = rivest_schapire(self.teacher, delta, access, cex)
         a, v = cex[lo], cex[lo + 1 :]
         p = 0
         for b in cex[:lo]:

@@ -24,7 +24,7 @@ reused until the hypothesis gets it right (no equivalence query in between).
 
 from __future__ import annotations
 
-from catauto.automata.learn.common import Run, Word, breakpoint, prepare, refine
+from catauto.automata.learn.common import Run, Word, prepare, refine, rivest_schapire
 from catauto.automata.learn.oracle import Oracle
 from catauto.automata.learn.teacher import Stats, Teacher
 from catauto.automata.machine import Machine
@@ -121,7 +121,7 @@ class _Table:
 
     def process(self, cex: Word) -> None:
         """Add the suffix after the counterexample's breakpoint as a column."""
-        self.add_column(cex[breakpoint(self.teacher, self.delta, self.S, cex) + 1 :])
+        self.add_column(cex[rivest_schapire(self.teacher, self.delta, self.S, cex) + 1 :])
 
 
 def _last(cell: object) -> int:
