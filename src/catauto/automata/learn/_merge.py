@@ -347,8 +347,8 @@ class Edsm:
                 if max_red is not None and len(red) >= max_red:
                     return False
                 if guide is not None:
-                    ahead = 1 + bisect_right(guide, self.folded + len(red) + 1)
-                    if len(red) + 1 > ahead + slack:
+                    allowed = 1 + bisect_right(guide, self.folded + len(red) + 1)
+                    if len(red) + 1 > allowed + slack:
                         return False
                 self.promote(step[1], step[2])
             else:
