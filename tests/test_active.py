@@ -423,6 +423,7 @@ def test_every_model_is_learned_by_lsharp_with_random_wp(path):
         pytest.skip(
             "ASML m22: 106 of 108 inputs lead to the error sink and states lie up to 17"
             " inputs deep; random-Wp (ours and AALpy's) finds about 10 of its 93 states"
+            " with 20,000 tests, and 59-79 with 1,000,000-1,500,000 (L#, 1.5-3 min)"
         )
     if path.name in SLOW_RANDOM_WP and not SLOW:
         pytest.skip("needs a large random-Wp budget: run with CATAUTO_SLOW=1")
