@@ -350,11 +350,13 @@ def test_learn_with_a_search_and_its_bad_values(tmp_path: Path, capsys) -> None:
     path = tmp_path / "train.a"
     path.write_text(ABBADINGO, encoding="utf-8")
     model = tmp_path / "m.json"
-    args = ("learn", path, "--search", "2", "--time-limit", "5", "-o", model)
+    args = ("learn", path, "--search", "2", "--beam", "2", "--time-limit", "5", "-o", model)
     code, out, _ = run(*args, capsys=capsys)
     assert code == 0 and "training accuracy 100.0%" in out
     code, _, err = run("learn", path, "--search", "-1", capsys=capsys)
     assert code == 2 and err.count("\n") == 1 and "search >= 0" in err
+    code, _, err = run("learn", path, "--search", "2", "--beam", "0", capsys=capsys)
+    assert code == 2 and err.count("\n") == 1 and "beam >= 1" in err
 
 
 def test_learn_active_checks_its_result(files, tmp_path: Path, capsys) -> None:

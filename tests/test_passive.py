@@ -98,9 +98,11 @@ def test_search_is_never_larger_than_plain_edsm(n, seed, count):
     target = _target("dfa", n, 2, seed)
     words = _random_words(np.random.default_rng(seed), "ab", count, 8)
     data = _data(target, words)
-    plain, searched = edsm(data, progress=False), edsm(data, search=2, progress=False)
-    assert data.accuracy(searched) == 1.0
-    assert searched.n_states <= plain.n_states
+    plain = edsm(data, progress=False)
+    for beam in (1, 3):
+        searched = edsm(data, search=2, beam=beam, window=4, progress=False)
+        assert data.accuracy(searched) == 1.0
+        assert searched.n_states <= plain.n_states
 
 
 def test_a_capped_run_fails_when_the_state_is_already_past_the_cap():
@@ -282,6 +284,18 @@ def test_abbadingo_instance_protocol():
     assert max(map(len, train | test)) <= 2 * 4 + 3
     m = edsm(inst.train, search=1, progress=False)
     assert inst.train.accuracy(m) == 1.0
+
+
+def test_a_wider_beam_finds_the_target_where_steepest_descent_stalls():
+    # a sparse instance: greedy EDSM ends at 34 states, steepest descent at 32; the
+    # beam follows improvements that are not the largest at first, down to the target
+    inst = abbadingo_instance(16, 200, seed=1)
+    size = inst.target.minimize().n_states
+    plain = edsm(inst.train, progress=False)
+    descent = edsm(inst.train, search=2, progress=False)
+    wide = edsm(inst.train, search=2, beam=3, progress=False)
+    assert plain.n_states > descent.n_states > size
+    assert wide.n_states == size and inst.test.accuracy(wide) >= 0.99
 
 
 # -- real data ------------------------------------------------------------------------------

@@ -376,6 +376,10 @@ def _learn_args(p: argparse.ArgumentParser) -> None:
         help="edsm: search the W best alternatives of early merges (2 suits sparse data)",
     )  # fmt: skip
     p.add_argument(
+        "--beam", type=int, default=1, metavar="B",
+        help="edsm --search: keep the B best improved merge paths each round (default 1)",
+    )  # fmt: skip
+    p.add_argument(
         "--time-limit", type=float, metavar="SECONDS",
         help="edsm --search / neural: stop after this long with the best machine so far",
     )  # fmt: skip
@@ -414,6 +418,7 @@ def _learn(args: argparse.Namespace, out: Output) -> int:
             args.max_states,
             kind=args.kind,
             search=args.search,
+            beam=args.beam,
             time_limit=args.time_limit,
             progress=not args.quiet,
         )

@@ -12,7 +12,7 @@ a red state (with the determinising fold, see ``_merge``) or promotes it to red.
 - ``edsm`` (Lang, Pearlmutter & Price 1998): score every red–blue pair by its evidence
   (the number of outputs the fold finds equal); promote a blue node that merges with
   no red state, otherwise make the highest-scoring merge. ``search=`` adds a search
-  over the early merge choices that keeps the smallest machine (see ``edsm``).
+  over the merge choices that keeps the smallest machine (see ``edsm``).
 
 Why that search. On sparse data greedy EDSM goes wrong early and then needs about
 three times the target's states (Abbadingo n = 64 at 1,521 strings: ~200 states
@@ -22,8 +22,11 @@ always the right blue node sent to the wrong red state (one of the next two or
 three by score), or a blue node merged that should have been promoted. The search
 therefore tries exactly those alternatives, in the spirit of Lang's ed-beam and of
 the "try the top merges, keep the smallest DFA" strategies of the Abbadingo and
-StaMinA winners; exact identification (exbar, SAT as in Heule & Verwer's DFASAT) was
-tried in pure Python and does not finish at these sizes.
+StaMinA winners. A beam keeps several improved paths, since the corrections that lead
+to the target do not always shrink the machine most at first. On some instances the
+first 5-14 corrections (chosen with the target's help) leave the size at ~200, so no
+size-guided search finds them; exact identification (exbar, SAT as in Heule &
+Verwer's DFASAT) was tried in pure Python and does not finish at these sizes.
 
 The kind of machine follows the data — a ``Sample`` with True/False labels gives a
 ``DFA``, one with other labels a ``Moore`` machine, ``IOTraces`` a ``Mealy`` machine
@@ -58,6 +61,7 @@ from __future__ import annotations
 
 import sys
 import time
+from bisect import insort
 from typing import Any
 
 import numpy as np
@@ -207,57 +211,71 @@ def _search(
     state: Edsm,
     width: int,
     window: int,
+    beam: int,
     time_limit: float | None,
     max_red: int | None,
     progress: _Progress,
 ) -> Edsm | None:
     """EDSM with a search over the merge decisions, keeping the smallest machine.
 
-    Steepest descent on the size of the final machine: along the current path (greedy
-    EDSM at first), every alternative of each of the first ``window`` merge decisions
-    (see ``Edsm.decide``) is completed by greedy EDSM, capped just below the best size
-    so far and dropped once it falls ``_SLACK`` red states behind the best run at the
-    same point; the one alternative that ends smallest is committed, and the decisions
-    after it are searched again. When nothing helps, the window doubles (only the new
-    decisions are tried). Stops when the window covers the whole path without help, or
-    at ``time_limit`` seconds; returns the best finished state (None: nothing within
-    ``max_red``).
+    A beam of steepest descents on the size of the final machine. A *path* is a
+    sequence of decisions followed by greedy EDSM (at first: greedy EDSM alone). Every
+    alternative of each of its decisions in its window (the ``window`` decisions after
+    the path's last change, see ``Edsm.decide``) is completed by greedy EDSM, capped
+    just below the path's size and dropped once it falls ``_SLACK`` red states behind
+    the best run so far at the same point. The ``beam`` alternatives (over all paths)
+    that end smallest become the new paths, and the decisions after each are searched
+    again. When no path improves, every window doubles (only the new decisions are
+    tried). Stops when the windows cover every path without help, or at ``time_limit``
+    seconds; returns the best finished state (None: nothing within ``max_red``).
     """
     t0 = time.perf_counter()
     root = state.copy()
     best, records = _walk(state, 0, 0, window, width, max_red, progress)
     best_size = len(best.hyp.red) if best is not None else (max_red or 0) + 1
-    base, base_first = root, 0  # the current path: ``base`` is its state at ``base_first``
+    # a path: (size it ends at, the records of decisions [.., stop), its state at
+    # decision ``first``, first, stop)
+    paths = [(best_size, records, root, 0, window)]
     while True:
-        found = None
-        for index, before, alternatives in records:
-            for alt in alternatives:
-                if time_limit is not None and time.perf_counter() - t0 > time_limit:
-                    return best
-                if alt[0] == "promote" and len(before.hyp.red) + 1 >= best_size:
-                    continue
-                trial = before.copy()
-                _apply(trial, alt)
-                guide = best.curve if best is not None else None
-                if trial.run(best_size - 1, guide=guide, slack=_SLACK):
-                    found, best, best_size = (index, alt, before), trial, len(trial.hyp.red)
-                    progress.note = f" (search: best {best_size})"
-        if found is not None:
-            # the new path: the decisions before the improvement, the improvement, then
-            # greedy; alternatives before it were tried on the same prefix
-            index, alt, before = found
-            base, base_first = before.copy(), index + 1
-            _apply(base, alt)
-            _, records = _walk(
-                base.copy(), base_first, base_first, window, width, None, progress, False
-            )
+        found: list = []  # by size: (size, number, alternative, state before it, trial)
+        for size, records, *_ in paths:
+            for index, before, alternatives in records:
+                for alt in alternatives:
+                    if time_limit is not None and time.perf_counter() - t0 > time_limit:
+                        return best
+                    # a trial must beat its path and the beam's worst so far
+                    cap = min(size, found[beam - 1][0] if len(found) >= beam else size) - 1
+                    if alt[0] == "promote" and len(before.hyp.red) >= cap:
+                        continue
+                    trial = before.copy()
+                    _apply(trial, alt)
+                    guide = best.curve if best is not None else None
+                    if trial.run(cap, guide=guide, slack=_SLACK):
+                        entry = (len(trial.hyp.red), index, alt, before, trial)
+                        insort(found, entry, key=lambda f: f[0])
+                        if len(trial.hyp.red) < best_size:
+                            best, best_size = trial, len(trial.hyp.red)
+                            progress.note = f" (search: best {best_size})"
+        if found:
+            # each new path: the decisions before the improvement, the improvement,
+            # then greedy, searched over the next ``window`` decisions (alternatives
+            # before the improvement were tried on the same prefix)
+            paths = []
+            for size, index, alt, before, _ in found[:beam]:
+                base = before.copy()
+                _apply(base, alt)
+                first, stop = index + 1, index + 1 + window
+                _, records = _walk(base.copy(), first, first, stop, width, None, progress, False)
+                paths.append((size, records, base, first, stop))
             continue
-        if records and records[-1][0] < window - 1:
-            return best  # the window already covers every decision of the path
-        window, start = 2 * window, window
-        _, records = _walk(base.copy(), base_first, start, window, width, None, progress, False)
-        if not records:
-            return best
+        if all(not records or records[-1][0] < stop - 1 for _, records, _, _, stop in paths):
+            return best  # the windows already cover every decision of every path
+        wider = []
+        for size, _, base, first, stop in paths:
+            end = first + 2 * (stop - first)
+            _, records = _walk(base.copy(), first, stop, end, width, None, progress, False)
+            wider.append((size, records, base, first, end))
+        paths = wider
 
 
 def edsm(
@@ -267,6 +285,7 @@ def edsm(
     kind: str | None = None,
     search: int = 0,
     window: int = 40,
+    beam: int = 1,
     time_limit: float | None = None,
     progress: bool = True,
 ) -> Machine:
@@ -278,23 +297,26 @@ def edsm(
       ``window`` merge decisions by steepest descent on the size of the finished
       machine: each alternative (the ``w`` next red states for EDSM's blue node, the
       ``w`` next merges of other blue nodes, promoting the blue node) is completed by
-      greedy EDSM, the single best improvement is committed, and the decisions after
-      it are searched again. The result is never larger than plain EDSM's. ``w = 2``
-      is a good choice for sparse data (each alternative costs about one EDSM run);
+      greedy EDSM, the best improvement is committed, and the decisions after it are
+      searched again. The result is never larger than plain EDSM's. ``w = 2`` is a
+      good choice for sparse data (each alternative costs about one EDSM run);
+    - ``beam``: how many improved paths each round keeps (1: steepest descent). A wider
+      beam follows improvements that are not the largest at first; it costs about
+      ``beam`` times as much per round;
     - ``time_limit``: seconds after which the search returns the best machine so far.
 
     Returns a minimal machine that agrees with every trace.
     """
-    if search < 0 or window < 1 or (time_limit is not None and time_limit < 0):
+    if search < 0 or window < 1 or beam < 1 or (time_limit is not None and time_limit < 0):
         raise CatautoError(
-            f"edsm needs search >= 0, window >= 1 and time_limit >= 0, got search={search},"
-            f" window={window}, time_limit={time_limit}"
+            "edsm needs search >= 0, window >= 1, beam >= 1 and time_limit >= 0, got"
+            f" search={search}, window={window}, beam={beam}, time_limit={time_limit}"
         )
     tree = prefix_tree(data, kind)
     state = Edsm(Hypothesis(tree))
     report = _Progress("edsm", progress)
     if search:
-        state = _search(state, search, window, time_limit, max_states, report)
+        state = _search(state, search, window, beam, time_limit, max_states, report)
         if state is None:
             raise _bound_error(max_states or 0)
     elif not state.run(max_states, report):
