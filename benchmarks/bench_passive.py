@@ -6,8 +6,9 @@ Four parts, one printed line per result (ratios = AALpy time / catauto time):
    against AALpy's ``createPTA``.
 1. Abbadingo-protocol instances (``catauto.automata.learn.abbadingo``): n = 64 with
    2,499 and 1,521 training strings, n = 128 with 4,382; accuracy on 1,800 held-out
-   strings. catauto's plain EDSM and EDSM with look-ahead search on every seed, AALpy's
-   EDSM on the first ``--aalpy-seeds`` seeds.
+   strings. catauto's plain EDSM and EDSM with search (``--search 2 --beam 3``, at
+   most ``--time-limit`` seconds) on every seed, AALpy's EDSM on seed 0 of the dense
+   setting (``--aalpy all``: seed 0 of every setting).
 2. Real data in ``../shared/automata_data``: Abbadingo problems A and 2 and StaMinA 16,
    trained on a random 80 %, accuracy on the other 20 %; RPNI and EDSM of both
    libraries side by side, on ``--splits`` random splits (problem 2: one).
@@ -124,7 +125,7 @@ def tree(aalpy: str) -> None:
 
 
 # -- 1. Abbadingo protocol ----------------------------------------------------------------
-def abbadingo(seeds: int, aalpy: str, search: int, time_limit: float) -> None:
+def abbadingo(seeds: int, aalpy: str, search: int, beam: int, time_limit: float) -> None:
     configs = [(64, 2499), (64, 1521), (128, 4382)]
     for n, n_train in configs:
         solved = {"edsm": 0, "search": 0}
@@ -141,14 +142,16 @@ def abbadingo(seeds: int, aalpy: str, search: int, time_limit: float) -> None:
                 if m2 is not None:
                     theirs = (m2, t2, inst.test.accuracy(m2))
             line(f"{name} edsm", (m, t, acc), theirs)
-            ms, ts = timed(edsm, inst.train, search=search, time_limit=time_limit, progress=False)
+            ms, ts = timed(
+                edsm, inst.train, search=search, beam=beam, time_limit=time_limit, progress=False
+            )
             acc_s = inst.test.accuracy(ms)
             solved["search"] += acc_s >= 0.99
-            line(f"{name} edsm search={search}", (ms, ts, acc_s), None)
+            line(f"{name} edsm search={search} beam={beam}", (ms, ts, acc_s), None)
         print(
             f"abbadingo n={n} {n_train} strings: test accuracy >= 99% on"
             f" {solved['edsm']} of {seeds} seeds with edsm,"
-            f" {solved['search']} of {seeds} with edsm search={search}",
+            f" {solved['search']} of {seeds} with edsm search={search} beam={beam}",
             flush=True,
         )
 
@@ -254,6 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seeds", type=int, default=3, help="Abbadingo seeds per density")
     ap.add_argument("--aalpy", choices=["none", "fast", "all"], default="fast")
     ap.add_argument("--search", type=int, default=2, help="edsm search width")
+    ap.add_argument("--beam", type=int, default=3, help="edsm search beam (Abbadingo part)")
     ap.add_argument("--time-limit", type=float, default=60.0, help="seconds per search")
     ap.add_argument("--splits", type=int, default=5, help="80/20 splits of the real data")
     ap.add_argument("--mealy-traces", type=int, default=512_000)
@@ -268,7 +272,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.only in (None, "real"):
         real_data(args.aalpy, args.search, args.splits)
     if args.only in (None, "abbadingo"):
-        abbadingo(args.seeds, args.aalpy, args.search, args.time_limit)
+        abbadingo(args.seeds, args.aalpy, args.search, args.beam, args.time_limit)
     if args.only in (None, "mealy"):
         mealy(args.mealy_traces)
 
