@@ -293,13 +293,14 @@ def edsm(
 
     Arguments as for ``rpni``, and:
 
-    - ``search``: 0 for plain blue-fringe EDSM; ``w ≥ 1`` searches over the first
-      ``window`` merge decisions by steepest descent on the size of the finished
-      machine: each alternative (the ``w`` next red states for EDSM's blue node, the
-      ``w`` next merges of other blue nodes, promoting the blue node) is completed by
-      greedy EDSM, the best improvement is committed, and the decisions after it are
-      searched again. The result is never larger than plain EDSM's. ``w = 2`` is a
-      good choice for sparse data (each alternative costs about one EDSM run);
+    - ``search``: 0 for plain blue-fringe EDSM; ``w ≥ 1`` searches over the merge
+      decisions by steepest descent on the size of the finished machine: each
+      alternative (the ``w`` next red states for EDSM's blue node, the ``w`` next merges
+      of other blue nodes, promoting the blue node) of the first ``window`` decisions is
+      completed by greedy EDSM, the best improvement is committed, and the ``window``
+      decisions after it are searched again (the window doubles when nothing helps).
+      The result is never larger than plain EDSM's. ``w = 2`` is a good choice for
+      sparse data (each alternative costs about one EDSM run);
     - ``beam``: how many improved paths each round keeps (1: steepest descent). A wider
       beam follows improvements that are not the largest at first; it costs about
       ``beam`` times as much per round;
