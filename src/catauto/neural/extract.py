@@ -265,18 +265,6 @@ def label_votes(model: SoftAutomaton, stacked: Any, enc: EncodedTraces) -> np.nd
     return np.asarray(total)
 
 
-def misfits(model: SoftAutomaton, params: dict, enc: EncodedTraces) -> np.ndarray:
-    """The words (indices) whose labels the argmax machine of ``params`` does not all
-    give, in blocks of ``CHUNK`` words."""
-    wrong = []
-    for lo in range(0, len(enc.lengths), CHUNK):
-        hi = lo + CHUNK
-        words, targets = enc.words[lo:hi], enc.targets[lo:hi]
-        given = np.asarray(model.run(params, (words, enc.lengths[lo:hi]), 0.0)).argmax(-1)
-        wrong.append(((targets >= 0) & (given != targets)).any(1))
-    return np.flatnonzero(np.concatenate(wrong)) if wrong else np.zeros(0, np.int64)
-
-
 def unexplained(votes: np.ndarray) -> np.ndarray:
     """Labels no output table can give the argmax machine: per restart, the counts
     outside each state's (transition's) majority label."""
@@ -431,7 +419,7 @@ def learn_automaton(
         if leader is None or found.key < leader.key:
             leader, unimproved = found, 0
             # the words it gets wrong (none when it fits): once per new leader
-            focus = misfits(model, leader.params, enc) if leader.key[0] else None
+            focus = data.misses(leader.machine) if leader.key[0] else None
         else:
             unimproved += 1
         fits = leader.key[0] == 0

@@ -62,7 +62,6 @@ from __future__ import annotations
 import sys
 import time
 from bisect import insort
-from typing import Any
 
 import numpy as np
 
@@ -332,7 +331,7 @@ def edsm(
 
 def _finish(tree: PrefixTree, hyp: Hypothesis, data: Sample | IOTraces) -> Machine:
     machine = _machine(tree, hyp).minimize()
-    _verify(machine, tree, data)
+    _verify(machine, data)
     return machine
 
 
@@ -350,19 +349,10 @@ def _machine(tree: PrefixTree, hyp: Hypothesis) -> Machine:
     return Moore(delta, label, 0, tree.inputs, outputs)
 
 
-def _verify(machine: Machine, tree: PrefixTree, data: Any) -> None:
+def _verify(machine: Machine, data: Sample | IOTraces) -> None:
     """Raise ``RuntimeError`` if ``machine`` disagrees with a trace (a learner bug)."""
-    if isinstance(data, Sample):
-        got = data.predict(machine)
-        bad = np.flatnonzero(data.labelled & (got != data.labels))
-        if len(bad):
-            raise RuntimeError(
-                f"internal error: the learned machine disagrees with {data.describe(int(bad[0]))}"
-            )
-        return
-    bad = np.flatnonzero(data.predict(machine) != data.out_symbols)
+    bad = data.misses(machine)
     if len(bad):
-        trace = int(np.searchsorted(data.offsets, bad[0], side="right") - 1)
         raise RuntimeError(
-            f"internal error: the learned machine disagrees with {data.describe(trace)}"
+            f"internal error: the learned machine disagrees with {data.describe(int(bad[0]))}"
         )

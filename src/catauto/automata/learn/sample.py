@@ -391,6 +391,10 @@ class Sample(_Traces):
         out_map = _index_map(machine.outputs, self.output_alphabet, "output", missing_ok=True)
         return np.where(q >= 0, out_map[machine.output[np.maximum(q, 0)]], -1).astype(np.int32)
 
+    def misses(self, machine: Any) -> np.ndarray:
+        """The labelled words (indices) on which ``machine`` does not give the label."""
+        return np.flatnonzero(self.labelled & (self.predict(machine) != self.labels))
+
     def accuracy(self, machine: Any) -> float:
         """The fraction of labelled words on which ``machine`` gives the label.
 
@@ -398,11 +402,13 @@ class Sample(_Traces):
         >>> even = DFA([[1], [0]], [True, False], inputs="a")
         >>> Sample(["", "a", "aa", "aaa"], [True, False, True, True]).accuracy(even)
         0.75
+        >>> Sample(["", "a", "aa", "aaa"], [True, False, True, True]).misses(even).tolist()
+        [3]
         """
-        mask = self.labelled
-        if not mask.any():
+        n = int(self.labelled.sum())
+        if not n:
             raise CatautoError("the sample has no labelled words to measure accuracy on")
-        return float((self.predict(machine)[mask] == self.labels[mask]).mean())
+        return (n - len(self.misses(machine))) / n
 
     def __repr__(self) -> str:
         n_lab = int(self.labelled.sum())
@@ -526,6 +532,12 @@ class IOTraces(_Traces):
         out = out[mask]
         return np.where(out >= 0, out_map[np.maximum(out, 0)], -1).astype(np.int32)
 
+    def misses(self, machine: Any) -> np.ndarray:
+        """The traces (indices) with an output ``machine`` does not reproduce."""
+        wrong = self.predict(machine) != self.out_symbols
+        trace_of = np.repeat(np.arange(len(self)), self.lengths)  # empty traces are fine
+        return np.flatnonzero(np.bincount(trace_of, weights=wrong, minlength=len(self)))
+
     def accuracy(self, machine: Any) -> float:
         """The fraction of traces whose every output ``machine`` reproduces.
 
@@ -533,15 +545,14 @@ class IOTraces(_Traces):
         >>> m = Mealy([[0]], [[0]], inputs="a", outputs="x")
         >>> IOTraces(["aa", "a"], ["xx", "y"]).accuracy(m)
         0.5
+        >>> IOTraces(["aa", "a"], ["xx", "y"]).misses(m).tolist()
+        [1]
         >>> IOTraces(["a", ""], ["x", ""]).accuracy(m)   # an empty trace is always right
         1.0
         """
         if not len(self):
             raise CatautoError("no traces to measure accuracy on")
-        wrong = self.predict(machine) != self.out_symbols
-        trace_of = np.repeat(np.arange(len(self)), self.lengths)  # empty traces are fine
-        bad = np.bincount(trace_of, weights=wrong, minlength=len(self))
-        return float((bad == 0).mean())
+        return (len(self) - len(self.misses(machine))) / len(self)
 
     def __repr__(self) -> str:
         return (
