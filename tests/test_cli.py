@@ -365,6 +365,10 @@ def test_learn_active_checks_its_result(files, tmp_path: Path, capsys) -> None:
         "learn-active", files["toggle"], "--oracle", "perfect", "-o", model, capsys=capsys
     )
     assert code == 0 and "equivalent" in out and io.read(model).equivalent(TOGGLE)
+    code, out, _ = run(
+        "learn-active", files["toggle"], "--oracle", "wp", "--forget-tests", capsys=capsys
+    )
+    assert code == 0 and "; equivalent" in out
 
 
 def test_demo_refuses_a_file_as_its_folder(tmp_path: Path, capsys) -> None:

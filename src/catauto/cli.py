@@ -441,6 +441,11 @@ def _learn_active_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--algorithm", choices=tuple(ALGORITHMS), default="lsharp")
     p.add_argument("--oracle", choices=ORACLES, default="random-wp")
     p.add_argument("--tests", type=int, default=10000, help="tests per query of random oracles")
+    p.add_argument(
+        "--forget-tests",
+        action="store_true",
+        help="cache only the tests that fail (faster with hundreds of thousands of --tests)",
+    )
     _learned_options(p)
 
 
@@ -460,6 +465,7 @@ def _learn_active(args: argparse.Namespace, out: Output) -> int:
         args.oracle,
         args.seed,
         n_tests=args.tests,
+        keep_tests=not args.forget_tests,
         progress=not args.quiet,
     )
     s = r.stats

@@ -106,12 +106,14 @@ def learn_active_model(
     *,
     progress: bool = True,
     max_rounds: int | None = None,
+    keep_tests: bool = True,
     **oracle_settings: Any,
 ) -> ActiveResult:
     """Learn ``model`` (a machine, or a model file read by ``catauto.automata.io.read``).
 
     ``algorithm``: ``lstar``, ``kv`` or ``lsharp``; ``oracle``: one of ``ORACLES`` with
-    ``oracle_settings`` as for :func:`make_oracle`. Progress goes to stderr, one line per
+    ``oracle_settings`` as for :func:`make_oracle`; ``keep_tests`` as for a
+    :class:`~catauto.automata.learn.teacher.Teacher`. Progress goes to stderr, one line per
     round. The model is complete: a partial model is completed with a sink first.
     """
     if algorithm not in ALGORITHMS:
@@ -126,7 +128,7 @@ def learn_active_model(
         model = model.complete()
     orc = make_oracle(oracle, model, seed, **oracle_settings)
     hyp, stats = ALGORITHMS[algorithm](
-        MachineTeacher(model), orc, progress=progress, max_rounds=max_rounds
+        MachineTeacher(model, keep_tests=keep_tests), orc, progress=progress, max_rounds=max_rounds
     )
     cex = hyp.counterexample(model)
     return ActiveResult(hyp, stats, model, cex is None, cex)

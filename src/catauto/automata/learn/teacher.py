@@ -25,6 +25,9 @@ Every teacher keeps an :class:`~catauto.automata.learn.tree.ObservationTree` of 
 queries in front of its system: an answer it can read from the tree never reaches the
 system, and the tree never changes an answer (a system that contradicts an earlier answer
 is reported as non-deterministic, naming both traces). The counts are in ``teacher.stats``.
+With ``keep_tests=False`` an oracle's test that agrees with the hypothesis is not kept
+(its counterexamples are): with test budgets in the hundreds of thousands the tree
+would otherwise hold every test word, and L#, which learns on the tree, slows down with it.
 
 Inside the package words are tuples of input *indices* into ``teacher.inputs`` and
 outputs are indices into ``teacher.outputs`` (interned in order of first appearance);
@@ -129,7 +132,12 @@ class Teacher:
     whole_words = True
 
     def __init__(
-        self, inputs: Iterable[Hashable], kind: str, outputs: Iterable[Hashable] = ()
+        self,
+        inputs: Iterable[Hashable],
+        kind: str,
+        outputs: Iterable[Hashable] = (),
+        *,
+        keep_tests: bool = True,
     ) -> None:
         if kind not in KINDS:
             raise LearningError(f"kind must be one of {KINDS}, got {kind!r}")
@@ -147,6 +155,7 @@ class Teacher:
         for o in outputs:
             self.intern(o)
         self.moore = kind != "mealy"
+        self.keep_tests = keep_tests
         self.tree = ObservationTree(len(self.inputs), moore=self.moore)
         self.stats = Stats()
         self._runner: Any = None  # the last hypothesis's runner (see oracle.runner_for)
@@ -312,14 +321,17 @@ class Teacher:
             stats.symbols += len(word)
             stats.symbols_eq += len(word)
             o = self._ask_last(word)
-            self._record_last(word, o)
+            if self.keep_tests or o != expected[-1]:
+                self._record_last(word, o)
             return -1 if o == expected[-1] else len(word)
         outs = self._run_until(word, expected)
         done = len(outs) - shift
         stats.symbols += done
         stats.symbols_eq += done
-        self._record(word[:done], outs)
-        return done if outs and outs[-1] != expected[len(outs) - 1] else -1
+        failed = bool(outs) and outs[-1] != expected[len(outs) - 1]
+        if self.keep_tests or failed:
+            self._record(word[:done], outs)
+        return done if failed else -1
 
     def _record(self, word: Sequence[int], outs: list[int]) -> int:
         try:
@@ -440,8 +452,10 @@ class SULTeacher(Teacher):
     [False, True, True, False]
     """
 
-    def __init__(self, sul: Any, inputs: Iterable[Hashable], kind: str) -> None:
-        super().__init__(inputs, kind)
+    def __init__(
+        self, sul: Any, inputs: Iterable[Hashable], kind: str, *, keep_tests: bool = True
+    ) -> None:
+        super().__init__(inputs, kind, keep_tests=keep_tests)
         self.sul = sul
 
     def _open(self) -> int:
@@ -476,8 +490,10 @@ class FunctionTeacher(Teacher):
         inputs: Iterable[Hashable],
         kind: str = "dfa",
         returns: str | None = None,
+        *,
+        keep_tests: bool = True,
     ) -> None:
-        super().__init__(inputs, kind)
+        super().__init__(inputs, kind, keep_tests=keep_tests)
         returns = returns or ("word" if kind == "mealy" else "last")
         if returns not in ("last", "word"):
             raise LearningError(f"returns must be 'last' or 'word', got {returns!r}")
@@ -515,11 +531,11 @@ class MachineTeacher(Teacher):
     an undefined step raises :class:`LearningError` naming the state and symbol.
     """
 
-    def __init__(self, machine: Machine) -> None:
+    def __init__(self, machine: Machine, *, keep_tests: bool = True) -> None:
         kind = machine.kind
         if kind not in KINDS:
             raise LearningError(f"cannot teach a {type(machine).__name__}")
-        super().__init__(machine.inputs, kind, machine.outputs)
+        super().__init__(machine.inputs, kind, machine.outputs, keep_tests=keep_tests)
         self.target = machine
         self._delta = machine.delta.tolist()
         self._out = machine.output.tolist()  # indices agree: outputs interned in order
