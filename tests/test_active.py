@@ -34,7 +34,12 @@ from catauto.automata.learn import (
     lsharp,
     lstar,
 )
-from catauto.automata.learn.oracle import HypothesisRunner, access_words, separating_family
+from catauto.automata.learn.oracle import (
+    HypothesisRunner,
+    access_words,
+    equivalence_query,
+    separating_family,
+)
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "automata_data"
 SLOW = os.environ.get("CATAUTO_SLOW") == "1"
@@ -107,14 +112,12 @@ def test_learners_agree_whatever_the_teacher(target, learn):
                 return target.outputs[target.output[q, a]]
             return target.outputs[target.output[self.q]]
 
-    if target.kind == "mealy":
-        fn, returns = target.transduce, "word"
-    else:
-        fn, returns = (lambda w: target.transduce(w)[-1]), "last"
     teachers = [
         SULTeacher(System(), target.inputs, target.kind),
-        FunctionTeacher(fn, target.inputs, target.kind, returns=returns),
+        FunctionTeacher(lambda w: target.transduce(w)[-1], target.inputs, target.kind, "last"),
     ]
+    if target.kind == "mealy":
+        teachers.append(FunctionTeacher(target.transduce, target.inputs, "mealy", "word"))
     for teacher in teachers:
         hyp, _ = learn(teacher, PerfectOracle(target), progress=False)
         assert hyp.equivalent(target)
@@ -290,6 +293,53 @@ def test_teacher_errors_name_what_is_wrong():
     partial = DFA([[1, -1], [1, 1]], accepting=[False, True], inputs="ab")
     with pytest.raises(LearningError, match="no transition from state 0 on 'b'"):
         MachineTeacher(partial).output_word("b")
+    t = MachineTeacher(zoo.tomita(1))
+    with pytest.raises(LearningError, match="'c' at position 1"):
+        t.output_word(iter(["1", "c"]))  # an iterator is quoted too
+    with pytest.raises(LearningError, match="not hashable"):
+        t.output_word([["1"]])
+    with pytest.raises(LearningError, match="input symbol \\['a'\\] is not hashable"):
+        FunctionTeacher(len, [["a"]], "dfa")
+    with pytest.raises(LearningError, match="True or False, got 'no'"):
+        FunctionTeacher(lambda w: "no", "ab", "dfa").output("a")
+
+
+def test_oracle_errors_name_what_is_wrong():
+    target = zoo.tomita(4)
+    for make, match in [
+        (lambda: RandomWOracle(walk_len=0), "walk_len must be an integer >= 1, got 0"),
+        (lambda: RandomWOracle(walks_per_state=-3), "walks_per_state"),
+        (lambda: RandomWordOracle(n_words=2.5), "n_words must be an integer"),
+        (lambda: RandomWordOracle(min_length=5, max_length=2), "max_length must be .* >= 5"),
+        (lambda: RandomWpOracle(n_tests="x"), "n_tests"),
+        (lambda: RandomWpOracle(expected_length=-1), "expected_length"),
+        (lambda: WMethodOracle(extra_states=-1), "extra_states"),
+        (lambda: WpMethodOracle(max_tests=-5), "max_tests"),
+    ]:
+        with pytest.raises(LearningError, match=match):
+            make()
+    with pytest.raises(LearningError, match="expected an equivalence oracle, got a DFA"):
+        lstar(target, target, progress=False)
+
+    class Symbols(PerfectOracle):
+        def find_counterexample(self, hypothesis, teacher):
+            return ["1", "0"]
+
+    with pytest.raises(LearningError, match="word of input indices"):
+        lstar(target, Symbols(target), progress=False)
+    with pytest.raises(LearningError, match="unknown oracle settings \\['n_test'\\]"):
+        learn_active_model(target, "kv", "random-wp", n_test=5, progress=False)
+
+
+def test_a_whole_word_function_counts_every_symbol_of_a_test():
+    m = Mealy([[1, 0], [1, 0]], output=[[0, 0], [1, 0]], inputs="ab", outputs="xy")
+    t = FunctionTeacher(m.transduce, "ab", "mealy")
+    runner = HypothesisRunner(m, t)
+    word = [0, 0, 0, 0, 0, 0, 0, 0]
+    wrong = runner.expected(word)
+    wrong[2] = -1
+    assert t.run_test(word, wrong) == 3
+    assert t.stats.symbols == t.stats.symbols_eq == 8  # the function ran all of it
 
 
 # -- oracles ----------------------------------------------------------------------------------
@@ -307,12 +357,20 @@ def test_w_and_wp_methods_find_every_fault_within_their_bound(target, seed):
     hyp = mutant(target, seed).minimize()
     extra = max(0, target.n_states - hyp.n_states)
     wrong = not hyp.equivalent(target)
+
+    def last(w):
+        return target.transduce(w)[-1]
+
     for oracle in (WMethodOracle(extra_states=extra), WpMethodOracle(extra_states=extra)):
-        teacher = MachineTeacher(target)
-        cex = oracle.find_counterexample(hyp, teacher)
-        assert (cex is not None) == wrong, type(oracle).__name__
-        if cex is not None:
-            assert _is_counterexample(teacher, hyp, cex)
+        # a system that reports only the end is tested on every prefix
+        for teacher in (
+            MachineTeacher(target),
+            FunctionTeacher(last, target.inputs, target.kind, returns="last"),
+        ):
+            cex = equivalence_query(oracle, hyp, teacher)
+            assert (cex is not None) == wrong, type(oracle).__name__
+            if cex is not None:
+                assert _is_counterexample(teacher, hyp, cex)
 
 
 @given(machines, st.integers(0, 10**6))

@@ -440,7 +440,9 @@ def _learn_active_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("model", help="machine file (.dot, .gv, .json), learned as a black box")
     p.add_argument("--algorithm", choices=tuple(ALGORITHMS), default="lsharp")
     p.add_argument("--oracle", choices=ORACLES, default="random-wp")
-    p.add_argument("--tests", type=int, default=10000, help="tests per query of random oracles")
+    p.add_argument(
+        "--tests", type=int, default=10000, help="tests per query of random-wp and random-words"
+    )
     p.add_argument(
         "--forget-tests",
         action="store_true",

@@ -11,6 +11,7 @@ for the perfect oracle, as the reference; the result says whether the learner go
 
 from __future__ import annotations
 
+import inspect
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -126,6 +127,12 @@ def learn_active_model(
         model = io.read(model)
     if not model.is_complete:
         model = model.complete()
+    known = set(inspect.signature(make_oracle).parameters) - {"name", "target", "seed"}
+    unknown = sorted(set(oracle_settings) - known)
+    if unknown:
+        raise LearningError(
+            f"unknown oracle settings {unknown}; the settings are {', '.join(sorted(known))}"
+        )
     orc = make_oracle(oracle, model, seed, **oracle_settings)
     hyp, stats = ALGORITHMS[algorithm](
         MachineTeacher(model, keep_tests=keep_tests), orc, progress=progress, max_rounds=max_rounds

@@ -82,7 +82,7 @@ def refine(run: Run, oracle: Oracle, learner: Refiner) -> tuple[Machine, Stats]:
     while True:
         hypothesis = learner.hypothesis()
         wrong = cex is not None and (
-            teacher.query(cex)[-1] != runner_for(hypothesis, teacher).expected(cex)[-1]
+            teacher.query_last(cex) != runner_for(hypothesis, teacher).expected(cex)[-1]
         )
         if not wrong:
             cex = run.equivalence(oracle, hypothesis)

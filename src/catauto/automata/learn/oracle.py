@@ -41,6 +41,7 @@ True
 
 from __future__ import annotations
 
+import operator
 import random
 import time
 from collections.abc import Hashable, Iterable, Iterator, Sequence
@@ -145,6 +146,9 @@ def equivalence_query(oracle: Oracle, hypothesis: Machine, teacher: Teacher) -> 
 
     Returns the counterexample cut after its first differing output.
     """
+    name = type(oracle).__name__
+    if not callable(getattr(oracle, "find_counterexample", None)):
+        raise LearningError(f"expected an equivalence oracle, got a {name}")
     start = time.perf_counter()
     teacher.stats.eq += 1
     try:
@@ -153,13 +157,18 @@ def equivalence_query(oracle: Oracle, hypothesis: Machine, teacher: Teacher) -> 
         teacher.stats.eq_seconds += time.perf_counter() - start
     if cex is None:
         return None
-    cex = tuple(int(a) for a in cex)
+    try:
+        cex = tuple(operator.index(a) for a in cex)
+    except TypeError:
+        raise LearningError(
+            f"{name} returned {cex!r}: a counterexample is a word of input indices"
+        ) from None
     if any(not 0 <= a < len(teacher.inputs) for a in cex):
-        raise LearningError(f"{type(oracle).__name__} returned a word outside the inputs: {cex}")
+        raise LearningError(f"{name} returned a word outside the inputs: {cex}")
     cut = teacher.run_test(cex, runner_for(hypothesis, teacher).expected(cex))
     if cut < 0:
         raise LearningError(
-            f"{type(oracle).__name__} returned {teacher.decode(cex)!r}, on which the hypothesis"
+            f"{name} returned {teacher.decode(cex)!r}, on which the hypothesis"
             " and the system agree: not a counterexample"
         )
     return cex[:cut]
@@ -458,6 +467,13 @@ class PerfectOracle(Oracle):
         return tuple(word)  # equivalence_query confirms it with the teacher
 
 
+def _count(name: str, value: object, minimum: int = 0) -> int:
+    """``value`` as a bound of at least ``minimum`` (an int, not a bool), or an error."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise LearningError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
 class _Seeded(Oracle):
     def __init__(self, seed: int | None) -> None:
         self.seed = seed
@@ -471,9 +487,9 @@ class RandomWordOracle(_Seeded):
         self, n_words: int = 500, min_length: int = 10, max_length: int = 30, seed: int | None = 0
     ) -> None:
         super().__init__(seed)
-        if not 0 <= min_length <= max_length or n_words < 0:
-            raise LearningError("need n_words >= 0 and 0 <= min_length <= max_length")
-        self.n_words, self.min_length, self.max_length = n_words, min_length, max_length
+        self.n_words = _count("n_words", n_words)
+        self.min_length = _count("min_length", min_length)
+        self.max_length = _count("max_length", max_length, self.min_length)
 
     def tests(self, k: int) -> Iterator[Word]:
         rng = self.rng
@@ -492,9 +508,9 @@ class RandomWalkOracle(_Seeded):
 
     def __init__(self, n_steps: int = 5000, reset_prob: float = 0.09, seed: int | None = 0) -> None:
         super().__init__(seed)
-        if n_steps < 0 or not 0 < reset_prob <= 1:
-            raise LearningError("need n_steps >= 0 and 0 < reset_prob <= 1")
-        self.n_steps, self.reset_prob = n_steps, reset_prob
+        if not isinstance(reset_prob, (int, float)) or not 0 < reset_prob <= 1:
+            raise LearningError(f"reset_prob must be in (0, 1], got {reset_prob!r}")
+        self.n_steps, self.reset_prob = _count("n_steps", n_steps), reset_prob
 
     def tests(self, k: int) -> Iterator[Word]:
         rng, left = self.rng, self.n_steps
@@ -527,7 +543,9 @@ class WMethodOracle(Oracle):
     def __init__(
         self, extra_states: int = 1, max_states: int | None = None, max_tests: int | None = None
     ) -> None:
-        self.extra_states, self.max_states, self.max_tests = extra_states, max_states, max_tests
+        self.extra_states = _count("extra_states", extra_states)
+        self.max_states = None if max_states is None else _count("max_states", max_states, 1)
+        self.max_tests = None if max_tests is None else _count("max_tests", max_tests)
 
     def tests(self, m: Machine) -> Iterator[Word]:
         _, cover = _cover(m)
@@ -577,9 +595,9 @@ class WpMethodOracle(WMethodOracle):
 class RandomWpOracle(_Seeded):
     """Random Wp-method (Smetsers, Moerman, Janssen, Verwer 2016), as AALpy's RandomWp.
 
-    Each of ``n_tests`` tests per query: the access word of a uniformly chosen state, at
-    least ``min_length`` random inputs continued geometrically (expected
-    ``expected_length`` in all), then w.p. 1/2 a word of the characterization set W, else
+    Each of ``n_tests`` tests per query: the access word of a uniformly chosen state,
+    ``min_length`` random inputs and a geometric number more (``expected_length`` on
+    average), then w.p. 1/2 a word of the characterization set W, else
     one of the shortest words separating the state reached from each other state (W_q).
     """
 
@@ -591,9 +609,13 @@ class RandomWpOracle(_Seeded):
         seed: int | None = 0,
     ) -> None:
         super().__init__(seed)
-        if min_length < 0 or expected_length < 0 or n_tests < 0:
-            raise LearningError("min_length, expected_length and n_tests must be >= 0")
-        self.min_length, self.expected_length, self.n_tests = min_length, expected_length, n_tests
+        if isinstance(expected_length, bool) or not isinstance(expected_length, (int, float)):
+            raise LearningError(f"expected_length must be a number, got {expected_length!r}")
+        if not expected_length >= 0:
+            raise LearningError(f"expected_length must be >= 0, got {expected_length!r}")
+        self.min_length = _count("min_length", min_length)
+        self.n_tests = _count("n_tests", n_tests)
+        self.expected_length = expected_length
 
     def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
         runner = runner_for(hypothesis, teacher)
@@ -637,7 +659,8 @@ class RandomWOracle(_Seeded):
 
     def __init__(self, walks_per_state: int = 25, walk_len: int = 12, seed: int | None = 0) -> None:
         super().__init__(seed)
-        self.walks_per_state, self.walk_len = walks_per_state, walk_len
+        self.walks_per_state = _count("walks_per_state", walks_per_state)
+        self.walk_len = _count("walk_len", walk_len, 1)
         self.done: dict[Word, int] = {}
 
     def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:

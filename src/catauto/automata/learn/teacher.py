@@ -74,8 +74,8 @@ class Stats:
     words run on the system (``tests_cached``: decided by the cache alone); ``symbols``
     counts every input symbol sent to the system, ``symbols_eq`` those sent by the
     oracles; ``resets`` counts system resets; ``eq`` equivalence queries; ``rounds``
-    hypotheses built; ``states`` the final hypothesis's states; times in seconds
-    (``eq_seconds`` spent inside oracles).
+    the hypotheses sent to an oracle (a learner's rounds); ``states`` the final
+    hypothesis's states; times in seconds (``eq_seconds`` spent inside oracles).
     """
 
     mq: int = 0
@@ -145,6 +145,8 @@ class Teacher:
         self.inputs = tuple(inputs)
         if not self.inputs:
             raise LearningError("the input alphabet is empty")
+        for s in self.inputs:
+            _check_hashable(s, "input symbol")
         self._in_index = {s: i for i, s in enumerate(self.inputs)}
         if len(self._in_index) != len(self.inputs):
             raise LearningError(f"the input alphabet {self.inputs!r} repeats a symbol")
@@ -168,7 +170,7 @@ class Teacher:
         except KeyError:
             pass
         except TypeError:
-            raise LearningError(f"output {output!r} is not hashable") from None
+            _check_hashable(output, "output")
         if self.kind == "dfa":
             raise LearningError(f"a DFA answers True or False, got {output!r}")
         self._out_index[output] = len(self.outputs)
@@ -177,15 +179,16 @@ class Teacher:
 
     def encode(self, word: Iterable[Hashable]) -> tuple[int, ...]:
         """A word of input symbols as input indices."""
-        try:
-            return tuple(self._in_index[s] for s in word)
-        except (KeyError, TypeError):
-            word = list(word)
-            bad = next(i for i, s in enumerate(word) if s not in self._in_index)
-            raise LearningError(
-                f"symbol {word[bad]!r} at position {bad} of {word!r} is not an input"
-                f" (inputs: {self.inputs!r})"
-            ) from None
+        word = list(word)  # an iterator would be spent before an error could quote it
+        index = self._in_index
+        for i, s in enumerate(word):
+            _check_hashable(s, f"symbol at position {i} of {word!r}")
+            if s not in index:
+                raise LearningError(
+                    f"symbol {s!r} at position {i} of {word!r} is not an input"
+                    f" (inputs: {self.inputs!r})"
+                )
+        return tuple(index[s] for s in word)
 
     def decode(self, word: Iterable[int]) -> list:
         return [self.inputs[a] for a in word]
@@ -247,7 +250,8 @@ class Teacher:
         word = list(prefix)
         next(chooser)
         n = tree.node(word)
-        started = n >= 0 and (not moore or out[n] >= 0)
+        # the tree knows the output at the end of the prefix (Mealy: none for the root)
+        started = n >= 0 and (out[n] >= 0 or (n == 0 and not moore))
         a = -1
         if started:
             a = _send(chooser, out[n] if moore else -1)
@@ -262,8 +266,9 @@ class Teacher:
                 self.stats.mq_cached += 1
                 return n
         if not (self.whole_words and self.stepwise):
-            if not started:
-                a = _send(chooser, self.query_last(word) if moore else -1)
+            if not started:  # every output along the prefix, so its nodes are all known
+                outs = self.query(word)
+                a = _send(chooser, outs[-1] if moore else -1)
             while a >= 0:
                 word.append(a)
                 a = _send(chooser, self.query_last(word))
@@ -312,26 +317,47 @@ class Teacher:
             elif o != expected[i + shift]:
                 stats.tests_cached += 1
                 return i + 1
-        if known or (not self.whole_words and n >= 0 and out[n] >= 0):
+        if known:
             stats.tests_cached += 1
             return -1
         stats.tests += 1
-        stats.resets += 1
         if not self.whole_words:
-            stats.symbols += len(word)
-            stats.symbols_eq += len(word)
-            o = self._ask_last(word)
-            if self.keep_tests or o != expected[-1]:
-                self._record_last(word, o)
-            return -1 if o == expected[-1] else len(word)
+            return self._test_prefixes(word, expected)
+        stats.resets += 1
         outs = self._run_until(word, expected)
         done = len(outs) - shift
-        stats.symbols += done
-        stats.symbols_eq += done
+        sent = done if self.stepwise else len(word)  # a whole-word function runs it all
+        stats.symbols += sent
+        stats.symbols_eq += sent
         failed = bool(outs) and outs[-1] != expected[len(outs) - 1]
         if self.keep_tests or failed:
             self._record(word[:done], outs)
         return done if failed else -1
+
+    def _test_prefixes(self, word: Sequence[int], expected: Sequence[int]) -> int:
+        """``run_test`` for a system that reports only the end: a test compares whole
+        output words, so every prefix the tree cannot answer is asked (a run each), up
+        to the first difference."""
+        tree, stats, keep = self.tree, self.stats, self.keep_tests
+        shift = 1 if self.moore else 0
+        asked = []
+        for i in range(1 - shift, len(word) + 1):
+            n = tree.node(word[:i])
+            o = tree.out[n] if n >= 0 else -1
+            if o < 0:
+                stats.resets += 1
+                stats.symbols += i
+                stats.symbols_eq += i
+                o = self._ask_last(word[:i])
+                asked.append((i, o))
+                if keep:
+                    self._record_last(word[:i], o)
+            if o != expected[i - 1 + shift]:
+                if not keep:  # the counterexample, with every output on its way
+                    for j, oj in asked:
+                        self._record_last(word[:j], oj)
+                return i
+        return -1
 
     def _record(self, word: Sequence[int], outs: list[int]) -> int:
         try:
@@ -427,6 +453,13 @@ class Teacher:
         return cls(delta, output, initial, self.inputs, outs)
 
 
+def _check_hashable(value: Any, what: str) -> None:
+    try:
+        hash(value)
+    except TypeError:
+        raise LearningError(f"{what} {value!r} is not hashable") from None
+
+
 def _send(chooser: Generator[int, int, None], output: int) -> int:
     """The chooser's next input after ``output``, or -1 when it stops."""
     try:
@@ -520,6 +553,10 @@ class FunctionTeacher(Teacher):
             return self._ask(word)[-1]
         out = self.fn(symbols)
         if self.kind == "dfa":
+            if isinstance(out, str) or out not in (False, True):  # bool() would take "no"
+                raise LearningError(
+                    f"a DFA classifier answers True or False, got {out!r} for {symbols!r}"
+                )
             out = bool(out)
         return self.intern(out)
 
