@@ -346,6 +346,21 @@ def test_learn_writes_a_consistent_machine(tmp_path: Path, capsys) -> None:
     assert io.read(picture) == learned
 
 
+def test_learn_checks_its_outputs_first_and_keeps_their_formats(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "train.a"
+    path.write_text(ABBADINGO, encoding="utf-8")
+    model, text = tmp_path / "m.json", tmp_path / "m_dot.txt"
+    model.write_text("OLD", encoding="utf-8")
+    code, out, err = run("learn", path, "-o", tmp_path / "m.txt", capsys=capsys)
+    assert code == 2 and "unknown machine format" in err and "states" not in out  # not learned
+    code, _, _ = run("learn", path, "-o", model, "--dot", text, capsys=capsys)
+    assert code == 0 and text.read_text(encoding="utf-8").startswith("digraph")  # DOT, as asked
+    if dot_available():
+        picture = tmp_path / "m.dot"
+        code, _, _ = run("learn", path, "--svg", picture, capsys=capsys)
+        assert code == 0 and "<svg" in picture.read_text(encoding="utf-8")
+
+
 def test_learn_with_a_search_and_its_bad_values(tmp_path: Path, capsys) -> None:
     path = tmp_path / "train.a"
     path.write_text(ABBADINGO, encoding="utf-8")

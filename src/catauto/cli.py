@@ -349,16 +349,32 @@ def _read_traces(path: str):
     return learn.read_abbadingo(path)
 
 
-def _write_learned(m, args: argparse.Namespace, out: Output) -> None:
-    """Write a learned machine to -o (default: print nothing) and draw it with --dot/--svg."""
+def _check_learned_outputs(args: argparse.Namespace) -> None:
+    """Refuse, before any learning, an -o or --svg that could not be written."""
     from catauto.automata import draw, io
 
     if args.output:
+        io.format_of(args.output)
+    if args.svg and not draw.dot_available():
+        raise CatautoError(f"{args.svg}: drawing SVG needs Graphviz; {draw.INSTALL_HINT}")
+
+
+def _write_learned(m, args: argparse.Namespace, out: Output) -> None:
+    """Write a learned machine to -o (default: print nothing), its DOT text to --dot and
+    its SVG picture to --svg, whatever their extensions; the picture is made first, so a
+    Graphviz failure leaves every file as it was."""
+    from catauto.automata import draw, io
+
+    picture = draw.image(m, "svg") if args.svg else None
+    if args.output:
         io.write(m, args.output)
         out.print(f"wrote {args.output}")
-    for path in filter(None, (args.dot, args.svg)):
-        draw.render(m, path)
-        out.print(f"wrote {path}")
+    if args.dot:
+        draw.render(m, args.dot, format="dot")
+        out.print(f"wrote {args.dot}")
+    if picture is not None:
+        atomic_write(Path(args.svg), picture)
+        out.print(f"wrote {args.svg}")
 
 
 def _learned_options(p: argparse.ArgumentParser) -> None:
@@ -398,6 +414,7 @@ def _learn(args: argparse.Namespace, out: Output) -> int:
 
     from catauto.automata import learn
 
+    _check_learned_outputs(args)
     data = _read_traces(args.traces)
     start = time.perf_counter()
     if args.algorithm == "neural":
@@ -461,6 +478,7 @@ def _learn_active_args(p: argparse.ArgumentParser) -> None:
 def _learn_active(args: argparse.Namespace, out: Output) -> int:
     from catauto.automata.learn.active import learn_active_model
 
+    _check_learned_outputs(args)
     r = learn_active_model(
         _read(args.model),
         args.algorithm,
