@@ -182,8 +182,11 @@ class Teacher:
         word = list(word)  # an iterator would be spent before an error could quote it
         index = self._in_index
         for i, s in enumerate(word):
-            _check_hashable(s, f"symbol at position {i} of {word!r}")
-            if s not in index:
+            try:
+                known = s in index
+            except TypeError:
+                known = False
+            if not known:
                 raise LearningError(
                     f"symbol {s!r} at position {i} of {word!r} is not an input"
                     f" (inputs: {self.inputs!r})"
