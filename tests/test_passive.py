@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from catauto import CatautoError
 from catauto.automata import DFA, Mealy, Moore, zoo
 from catauto.automata.learn._merge import Edsm, Hypothesis
 from catauto.automata.learn.abbadingo import abbadingo_instance
@@ -215,6 +216,25 @@ def test_state_bound(learn):
         learn(data, max_states=2, progress=False)
     with pytest.raises(StateBoundError):
         edsm(data, max_states=2, search=1, progress=False)
+
+
+@pytest.mark.parametrize("learn", LEARNERS)
+def test_state_bound_counts_the_rejecting_sink(learn):
+    # two red states ("" and "a"); "b" and every "a·x" go to the sink, a third state
+    data = Sample(["", "a", "b"], [False, True, False])
+    with pytest.raises(StateBoundError, match="max_states=2"):
+        learn(data, max_states=2, progress=False)
+    assert learn(data, max_states=3, progress=False).n_states == 3
+    # here minimising merges the sink with the rejecting red state "a": two states fit
+    assert learn(Sample(["", "a"], [True, False]), max_states=2, progress=False).n_states == 2
+
+
+@pytest.mark.parametrize("learn", LEARNERS)
+@pytest.mark.parametrize("bound", [0, -1])
+def test_max_states_below_one_is_rejected(learn, bound):
+    with pytest.raises(CatautoError, match=f"max_states must be at least 1.*got {bound}") as e:
+        learn(Sample([], []), max_states=bound, progress=False)
+    assert not isinstance(e.value, StateBoundError)
 
 
 def test_kind_override():

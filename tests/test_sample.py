@@ -28,7 +28,7 @@ from catauto.automata.learn.sample import (
 DATA = Path(__file__).resolve().parents[2] / "shared" / "automata_data"
 
 binary_words = st.lists(st.lists(st.integers(0, 1), max_size=6), max_size=25)
-symbols = st.sampled_from(["a", "b", "c", 0, 1, 2, ("t", 1)])
+symbols = st.sampled_from(["a", "b", "c", "10", 0, 1, 2, ("t", 1)])
 
 
 # -- construction -------------------------------------------------------------------------
@@ -58,6 +58,18 @@ def test_construction_errors_say_what_and_where():
         Sample(["a"], ["z"], outputs=["x"])
     with pytest.raises(CatautoError, match="hashable"):
         Sample([[[1]]], [True])
+
+
+def test_unhashable_alphabet_entries_and_labels_are_named():
+    with pytest.raises(CatautoError, match=r"word alphabet .*symbol #0 \['a'\] is not hashable"):
+        Sample(["a"], [True], inputs=[["a"]])
+    with pytest.raises(CatautoError, match=r"label alphabet .*label #1 \['x'\] is not hashable"):
+        Sample(["a"], [True], outputs=[False, ["x"]])
+    with pytest.raises(CatautoError, match=r"output alphabet .*symbol #0 \['x'\] is not"):
+        IOTraces(["a"], ["x"], output_alphabet=[["x"]])
+    for outputs in (None, ["x"]):
+        with pytest.raises(CatautoError, match=r"word #1: label \['x'\] is not hashable"):
+            Sample(["a", "b"], ["x", ["x"]], outputs=outputs)
 
 
 @given(binary_words, st.data())
@@ -192,6 +204,8 @@ def test_read_abbadingo_and_flexfringe_extensions(tmp_path):
 @pytest.mark.parametrize(
     ("text", "line", "what"),
     [
+        ("2 2\n1 1 0\nl 1 1\n", 3, "label 'l' is not an integer"),
+        ("1 2\n1 1/x 0\n", 2, "expected 'label length"),
         ("", 1, "empty file"),
         ("2 2\n1 1 0\n", 2, "announces 2 strings"),
         ("1 2\n1 2 0\n", 2, "length field says 2"),
@@ -210,23 +224,68 @@ def test_abbadingo_errors_name_file_and_line(tmp_path, text, line, what):
 
 @given(
     st.lists(st.tuples(st.lists(symbols, max_size=5), st.sampled_from([True, False, None]))),
+    st.lists(symbols, max_size=3),
 )
-def test_abbadingo_round_trip(tmp_path_factory, rows):
+def test_abbadingo_round_trip(tmp_path_factory, rows, unused):
+    """What the module doc promises: the same words (by name or by index), the same
+    labels, the alphabet inferred again."""
     p = tmp_path_factory.mktemp("rt") / "s.a"
     words = [w for w, _ in rows]
     labels = [x for _, x in rows]
-    sample = Sample(words, labels, outputs=(False, True))
+    used = Sample(words, labels).input_alphabet
+    inputs = used + tuple(dict.fromkeys(s for s in unused if s not in used))
+    sample = Sample(words, labels, inputs, outputs=(False, True))
     write_abbadingo(sample, p)
     back = read_abbadingo(p)
     assert back.labels.tolist() == sample.labels.tolist()
-    # symbols come back by name when they are plain strings or Abbadingo's 0..A-1,
-    # else by alphabet index
-    alphabet = sample.input_alphabet
-    rename = dict(zip(alphabet, range(len(alphabet))))
-    ints = all(type(s) is int for s in alphabet) and alphabet == tuple(range(len(alphabet)))
-    plain = ints or all(isinstance(s, str) for s in alphabet)
-    expect = sample.words() if plain else [tuple(rename[s] for s in w) for w in sample.words()]
+    # symbols come back by name when they are plain non-integer strings or
+    # Abbadingo's 0..A-1, else by alphabet index
+    rename = dict(zip(inputs, range(len(inputs))))
+    ints = inputs == tuple(range(len(inputs))) and all(type(s) is int for s in inputs)
+    plain = all(isinstance(s, str) and not s.isdigit() for s in inputs)
+    expect = sample.words() if ints or plain else [tuple(rename[s] for s in w) for w in words]
     assert back.words() == expect
+    seen = {s for w in expect for s in w}
+    if plain and seen:
+        assert back.input_alphabet == tuple(sorted(seen))
+    else:
+        assert back.input_alphabet == tuple(range(len(inputs)))
+
+
+@given(st.lists(st.sampled_from([None, 0, 1, 3, -1, "x", "on"]), max_size=8))
+def test_abbadingo_round_trip_of_moore_labels(tmp_path_factory, labels):
+    p = tmp_path_factory.mktemp("rt") / "m.a"
+    sample = Sample([["a"]] * len(labels), labels)
+    write_abbadingo(sample, p)
+    back = read_abbadingo(p)
+    # Moore labels are written by name when they are integers (not -1, not only 0 / 1)
+    outs = sample.output_alphabet
+    by_name = all(type(o) is int for o in outs) and -1 not in outs and not set(outs) <= {0, 1}
+    written = [x if x is None or by_name else outs.index(x) for x in labels]
+    if {x for x in written if x is not None} <= {0, 1}:
+        assert [back.label(i) for i in range(len(back))] == [
+            None if x is None else x == 1 for x in written
+        ]
+    else:
+        assert [back.label(i) for i in range(len(back))] == written
+        assert back.output_alphabet == tuple(sorted({x for x in written if x is not None}))
+
+
+@pytest.mark.parametrize(
+    ("sample", "words", "alphabet"),
+    [
+        (Sample(["a"], [True], inputs="ab"), [("a",)], ("a",)),  # unused symbols are lost
+        (Sample(["ba"], [True], inputs="ba"), [("b", "a")], ("a", "b")),  # order too
+        (Sample([""], [True], inputs="ab"), [()], (0, 1)),  # no symbol: Abbadingo's
+        (Sample([["10"]], [True]), [(0,)], (0,)),  # reads back as an int: by index
+        (Sample([["5"]], [True], inputs=("a", "5")), [(1,)], (0, 1)),  # so is "5" here
+        (Sample([[2]], [True], inputs=(1, 2)), [(1,)], (0, 1)),  # not 0..A-1: by index
+    ],
+)
+def test_what_write_abbadingo_keeps(tmp_path, sample, words, alphabet):
+    write_abbadingo(sample, tmp_path / "s.a")
+    back = read_abbadingo(tmp_path / "s.a")
+    assert (back.words(), back.input_alphabet) == (words, alphabet)
 
 
 @given(st.lists(st.lists(st.sampled_from("abc"), min_size=0, max_size=5), max_size=8), st.data())
@@ -268,6 +327,113 @@ def test_read_csv(tmp_path):
     p.write_text("foo,bar\n")
     with pytest.raises(CatautoError, match=re.escape(f"{p}:1:")):
         read_csv(p)
+
+
+def test_csv_labels_keep_their_case(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text("word,label\na,Open\nb,Closed\nc,OPEN\nd,open\n")
+    s = read_csv(p)
+    assert s.output_alphabet == ("Closed", "OPEN", "Open", "open")
+    assert [s.label(i) for i in range(4)] == ["Open", "Closed", "OPEN", "open"]
+    p.write_text("word,label\na,A\nb,x\na,a\n")
+    with pytest.raises(ContradictionError) as err:
+        prefix_tree(read_csv(p))
+    assert f"{p}:2" in str(err.value) and f"{p}:4" in str(err.value)
+    p.write_text("word,label\na,TRUE\nb,False\n")  # but true/false in any case: a DFA
+    assert list(read_csv(p)) == [(("a",), True), (("b",), False)]
+
+
+def test_csv_quoted_newlines_and_the_lines_after_them(tmp_path):
+    p = tmp_path / "s.csv"
+    p.write_text('word,label\r\n"a\nb",1\r\n\n  \nc,0\n"d\n\ne",\n')
+    s = read_csv(p)
+    assert list(s) == [(("a", "b"), True), (("c",), False), (("d", "e"), None)]
+    assert s.lines.tolist() == [2, 6, 7]
+    p.write_text('input,output\n"a\nb","x\ny"\n\nc d,x\n')
+    with pytest.raises(CatautoError, match=re.escape(f"{p}:6:") + ".*2 inputs but 1 outputs"):
+        read_csv(p)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ('word,label\na,1\n\nb,"x\n', 4),  # unterminated quote: where the record starts
+        ('word,label\na,1\nb,"x"y\n', 3),
+        ('word,label\n"a\nb",1\nc,"x"y\n', 4),
+        ('"word\n,label\n', 1),
+    ],
+)
+def test_csv_syntax_errors_cite_the_bad_record(tmp_path, text, line):
+    p = tmp_path / "s.csv"
+    p.write_text(text)
+    with pytest.raises(CatautoError, match=re.escape(f"{p}:{line}:") + " not CSV"):
+        read_csv(p)
+
+
+# form feed, NEL, line and paragraph separators, file separator: str.splitlines() breaks
+# at them, the readers must not
+ODD = "\x0c\x85\u2028\u2029\x1c\x0b"
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.text(st.sampled_from(ODD) | st.characters(blacklist_categories=["Cs"]), max_size=5),
+            st.sampled_from([True, False, None]),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    st.booleans(),
+)
+def test_jsonl_lines_end_only_at_newlines(tmp_path_factory, rows, crlf):
+    p = tmp_path_factory.mktemp("jl") / "s.jsonl"
+    end = "\r\n" if crlf else "\n"
+    lines = [json.dumps({"word": w, "label": x}, ensure_ascii=False) for w, x in rows]
+    p.write_bytes(end.join(lines).encode())
+    s = read_jsonl(p)
+    assert list(s) == [(tuple(w), x) for w, x in rows]
+    assert s.lines.tolist() == list(range(1, len(rows) + 1))
+
+
+def test_jsonl_and_stamina_keep_odd_line_breaks_inside_a_line(tmp_path):
+    p = tmp_path / "s.jsonl"
+    p.write_text(json.dumps({"word": ODD, "label": True}, ensure_ascii=False) + "\n")
+    assert list(read_jsonl(p)) == [(tuple(ODD), True)]
+    q = tmp_path / "s.txt"
+    q.write_bytes("+ a\x0cb\r\n- c\u2028d\r\n? e\n".encode())
+    s = read_stamina(q)  # odd breaks are whitespace between symbols, not line ends
+    assert list(s) == [(("a", "b"), True), (("c", "d"), False), (("e",), None)]
+    assert s.lines.tolist() == [1, 2, 3]
+    r = tmp_path / "s.csv"
+    r.write_bytes(b"word,label\na\x0cb,1\nc,0\n")
+    assert read_csv(r).lines.tolist() == [2, 3]
+
+
+BIG = "1" * 5000  # more digits than int() reads by default
+
+
+@pytest.mark.parametrize(
+    ("reader", "text", "line"),
+    [
+        (read_abbadingo, f"{BIG} 2\n", 1),
+        (read_abbadingo, f"1 {BIG}\n", 1),
+        (read_abbadingo, f"1 2\n1 {BIG} 0\n", 2),
+        (read_abbadingo, f"2 2\n1 1 0\n1 1 {BIG}\n", 3),
+        (read_abbadingo, f"2 2\n3 1 0\n{BIG} 1 1\n", 3),
+        (read_abbadingo, f"2 2\n1 1 0/2\n1 1 1/{BIG}\n", 3),
+        (read_stamina, f"+ 1\n\n- 2 {BIG}\n", 3),
+        (read_csv, f"word,label\n1,x\n2 {BIG},y\n", 3),
+        (read_csv, f"word,label\na,2\nb,{BIG}\n", 3),
+        (read_csv, f"input,output\na,1\nb,{BIG}\n", 3),
+        (read_jsonl, f'{{"word": [1], "label": true}}\n{{"word": [{BIG}]}}\n', 2),
+    ],
+)
+def test_too_long_integers_are_format_errors(tmp_path, reader, text, line):
+    p = tmp_path / "big.txt"
+    p.write_text(text)
+    with pytest.raises(CatautoError, match=re.escape(f"{p}:{line}:") + ".*(too long|digits)"):
+        reader(p)
 
 
 def test_read_jsonl(tmp_path):

@@ -44,9 +44,10 @@ What the data leaves undetermined:
   frequent output of the data.
 
 The result is minimised, then checked against every trace (a failure would be a bug
-and raises ``RuntimeError``). ``max_states`` bounds the number of red states: when
-the data forces more, a ``StateBoundError`` says so. Runs longer than a second print
-a progress line on stderr unless ``progress=False``.
+and raises ``RuntimeError``). ``max_states`` (at least 1) bounds the states of the
+returned machine, a DFA's rejecting sink included: when the data forces more, a
+``StateBoundError`` says so. Runs longer than a second print a progress line on
+stderr unless ``progress=False``.
 
 >>> from catauto.automata.learn.sample import Sample
 >>> words = ["", "a", "aa", "aaa", "aaaa", "b", "ab", "ba"]
@@ -107,6 +108,11 @@ class _Progress:
             sys.stderr.flush()
 
 
+def _check_bound(max_states: int | None) -> None:
+    if max_states is not None and max_states < 1:
+        raise CatautoError(f"max_states must be at least 1 (or None), got {max_states}")
+
+
 def _bound_error(max_states: int) -> StateBoundError:
     return StateBoundError(
         f"no machine with at most max_states={max_states} states found: the data forces"
@@ -140,14 +146,16 @@ def rpni(
     """Learn a machine consistent with ``data`` by RPNI (red–blue, shortlex order).
 
     ``data``: a ``Sample`` (DFA or Moore) or ``IOTraces`` (Mealy); ``kind`` overrides
-    the kind; ``max_states`` bounds the red states (``StateBoundError`` beyond it).
-    Returns a minimal ``DFA`` / ``Moore`` / ``Mealy`` that agrees with every trace.
+    the kind; ``max_states`` bounds the states of the result (``StateBoundError``
+    beyond it). Returns a minimal ``DFA`` / ``Moore`` / ``Mealy`` that agrees with every
+    trace.
     """
+    _check_bound(max_states)
     tree = prefix_tree(data, kind)
     hyp = Hypothesis(tree)
     report = _Progress("rpni", progress)
     _rpni_run(hyp, max_states, report)
-    machine = _finish(tree, hyp, data)
+    machine = _finish(tree, hyp, data, max_states)
     report.done(machine.n_states)
     return machine
 
@@ -312,6 +320,7 @@ def edsm(
             "edsm needs search >= 0, window >= 1, beam >= 1 and time_limit >= 0, got"
             f" search={search}, window={window}, beam={beam}, time_limit={time_limit}"
         )
+    _check_bound(max_states)
     tree = prefix_tree(data, kind)
     state = Edsm(Hypothesis(tree))
     report = _Progress("edsm", progress)
@@ -321,7 +330,7 @@ def edsm(
             raise _bound_error(max_states or 0)
     elif not state.run(max_states, report):
         raise _bound_error(max_states or 0)
-    machine = _finish(tree, state.hyp, data)
+    machine = _finish(tree, state.hyp, data, max_states)
     report.done(machine.n_states)
     return machine
 
@@ -329,9 +338,17 @@ def edsm(
 # -- from the hypothesis to a machine ---------------------------------------------------
 
 
-def _finish(tree: PrefixTree, hyp: Hypothesis, data: Sample | IOTraces) -> Machine:
+def _finish(
+    tree: PrefixTree, hyp: Hypothesis, data: Sample | IOTraces, max_states: int | None
+) -> Machine:
     machine = _machine(tree, hyp).minimize()
     _verify(machine, data)
+    # the red states fit the bound, but a DFA's rejecting sink may not
+    if max_states is not None and machine.n_states > max_states:
+        raise StateBoundError(
+            f"the learned DFA needs {machine.n_states} states with the rejecting sink that"
+            f" completes it, more than max_states={max_states}; raise the bound"
+        )
     return machine
 
 

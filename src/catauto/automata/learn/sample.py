@@ -27,7 +27,7 @@ Readers (each error is a ``FormatError``, a ``CatautoError`` whose message start
 with ``file:line:``):
 
 - ``read_abbadingo``: header ``N A`` then ``label len s1 .. slen`` per line, labels
-  1 / 0 (a DFA sample) or -1 (unlabelled); other labels make a Moore sample.
+  1 / 0 (a DFA sample) or -1 (unlabelled); other integer labels make a Moore sample.
   FlexFringe's extension is read too: a header ``N A:attrs``, symbols
   ``sym:v1,v2`` (attribute values, dropped) and ``sym/out`` (an output per symbol:
   the file is then read as ``IOTraces`` and the labels are ignored).
@@ -36,22 +36,31 @@ with ``file:line:``):
 - ``read_csv``: a header row, then one trace per row. Columns ``word,label`` give a
   Sample, ``input,output`` give IOTraces; symbols inside a field are separated by
   spaces (an empty field is the empty word); an empty label is unlabelled. Labels
-  ``0/1``, ``true/false`` or ``+/-`` make a DFA sample.
+  ``0/1``, ``true/false`` (any case) or ``+/-`` make a DFA sample; other labels keep
+  their case.
 - ``read_jsonl``: one JSON object per line, ``{"word": [...], "label": x}`` (a JSON
   string as the word is a sequence of characters; ``label`` null or absent:
   unlabelled; booleans make a DFA sample) or ``{"input": [...], "output": [...]}``.
 
 In every text format the tokens of a field kind (symbols, labels, outputs) are read as
-``int`` when all of them are decimal integers, else they all stay strings.
+``int`` when all of them are decimal integers, else they all stay strings. A line ends
+at a line feed (CR LF too), not at a form feed, U+2028 or the other breaks
+``str.splitlines`` knows.
+
 ``write_abbadingo`` (atomic) writes an alphabet by name when the reader gives the same
-values back — input integers only when they are Abbadingo's ``0 .. A-1``, strings when
-they are plain tokens — and by alphabet index otherwise. So Abbadingo files and
-string alphabets round-trip exactly; a Moore sample whose labels are written 0 / 1
-reads back as a DFA sample.
+values back — input symbols that are Abbadingo's ``0 .. A-1``, outputs that are
+``int``, Moore labels that are ``int`` (not -1, not only 0 / 1), input symbols and
+outputs that are plain tokens none of which is an integer — and by alphabet index
+otherwise. Reading the file back gives the same words, labels and outputs (alphabet
+indices for what was written by index; a Moore sample whose labels are written 0 / 1
+comes back as a DFA sample), but alphabets inferred again: ``(0, .., A-1)`` when the
+input symbols are integers or no word has one, else the input symbols that occur,
+sorted; the Moore labels and the outputs that occur, sorted.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -99,6 +108,29 @@ def infer_alphabet(symbols: Iterable[Hashable]) -> tuple:
         return tuple(seen)
 
 
+def _unhashable(values: Sequence) -> int | None:
+    """The index of the first value that cannot be hashed (None: every one can)."""
+    for i, x in enumerate(values):
+        try:
+            hash(x)
+        except TypeError:
+            return i
+    return None
+
+
+def _given_alphabet(alphabet: Iterable[Hashable], what: str, entry: str) -> tuple:
+    """A given alphabet as a tuple of distinct hashable ``entry`` values."""
+    alphabet = tuple(alphabet)
+    i = _unhashable(alphabet)
+    if i is not None:
+        raise CatautoError(
+            f"the {what} alphabet {alphabet!r}: {entry} #{i} {alphabet[i]!r} is not hashable"
+        )
+    if len(set(alphabet)) != len(alphabet):
+        raise CatautoError(f"the {what} alphabet {alphabet!r} repeats a {entry}")
+    return alphabet
+
+
 def _as_list(words: Iterable[Any], what: str) -> list:
     if isinstance(words, (str, bytes)):
         raise CatautoError(f"{what} must be a collection of sequences, got a single {words!r}")
@@ -118,9 +150,7 @@ def _encode(
     if alphabet is None:
         alphabet = infer_alphabet(s for w in words for s in w)
     else:
-        alphabet = tuple(alphabet)
-        if len(set(alphabet)) != len(alphabet):
-            raise CatautoError(f"the {what} alphabet {alphabet!r} repeats a symbol")
+        alphabet = _given_alphabet(alphabet, what, "symbol")
     index = {s: i for i, s in enumerate(alphabet)}
     try:
         flat = np.fromiter(
@@ -274,6 +304,9 @@ class Sample(_Traces):
             labels = list(labels.tolist() if isinstance(labels, np.ndarray) else labels)
         if len(labels) != len(words):
             raise CatautoError(f"{len(words)} words but {len(labels)} labels")
+        i = _unhashable(labels)
+        if i is not None:
+            raise CatautoError(f"word #{i}: label {labels[i]!r} is not hashable")
         flat, offsets, alphabet = _encode(words, inputs, "word")
         given = [x for x in labels if x is not None]
         if outputs is None:
@@ -281,12 +314,11 @@ class Sample(_Traces):
                 outputs = (False, True)
             else:
                 outputs = infer_alphabet(given)
-        self._init(flat, offsets, alphabet, tuple(outputs), labels, source, lines)
+        outputs = _given_alphabet(outputs, "label", "label")
+        self._init(flat, offsets, alphabet, outputs, labels, source, lines)
 
     def _init(self, flat, offsets, alphabet, outputs, labels, source, lines) -> None:
         index = {o: i for i, o in enumerate(outputs)}
-        if len(index) != len(outputs):
-            raise CatautoError(f"the label alphabet {outputs!r} repeats a label")
         try:
             coded = [-1 if x is None else index[x] for x in labels]
         except (KeyError, TypeError):
@@ -592,11 +624,21 @@ def _numeric(tokens: set) -> bool:
     return all(_INT.match(t) for t in tokens)
 
 
-def _typed(tokens: set) -> dict:
-    """Tokens to values: all ints when every token is an integer, else the strings."""
-    if _numeric(tokens):
+def _typed(tokens: set, f: _Lines, lines: list[int], groups: list) -> dict:
+    """Tokens to values: all ints when every token is an integer, else the strings.
+
+    ``groups[i]`` holds the tokens of line ``lines[i]``, to say where a bad one is.
+    """
+    if not _numeric(tokens):
+        return {t: t for t in tokens}
+    try:
         return {t: int(t) for t in tokens}
-    return {t: t for t in tokens}
+    except ValueError:  # a token too long for int(): find its line
+        for n, group in zip(lines, groups):
+            for t in group:
+                if t in tokens:
+                    f.number(t, n)
+        raise
 
 
 class _Lines:
@@ -605,21 +647,34 @@ class _Lines:
     def __init__(self, path: PathLike) -> None:
         self.name = os.fspath(path)
         self.text = read_text(path)
+        # only "\n" ends a line: str.splitlines() also splits at form feeds, U+2028 and
+        # more, which a JSON string or a symbol may hold ("\r\n" leaves a "\r": stripped)
         self.rows = [
-            (n, line.strip()) for n, line in enumerate(self.text.splitlines(), 1) if line.strip()
+            (n, line.strip()) for n, line in enumerate(self.text.split("\n"), 1) if line.strip()
         ]
 
     def error(self, line: int, reason: str) -> FormatError:
         return FormatError(reason, self.name, line)
+
+    def number(self, token: str, line: int) -> int:
+        """``int(token)`` of a decimal ``token``; a ``FormatError`` if it is too long."""
+        try:
+            return int(token)
+        except ValueError:  # more digits than sys.get_int_max_str_digits() allows
+            digits = len(token.lstrip("-"))
+            raise self.error(
+                line, f"integer {token[:12]}... is too long to read ({digits} digits)"
+            ) from None
 
 
 def read_abbadingo(path: PathLike) -> Sample | IOTraces:
     """Read an Abbadingo file (or FlexFringe's extension of it), see the module doc.
 
     Labels 1 / 0 give a DFA sample, -1 an unlabelled word; with other integer labels
-    the sample is a Moore sample over the labels seen. Integer symbols must lie in
-    ``0 .. A-1`` and the alphabet is ``(0, .., A-1)``; other symbols are strings and
-    the alphabet is inferred (at most ``A`` symbols). Symbols written ``sym/out``
+    the sample is a Moore sample over the labels seen (a label that is not an integer
+    is an error). Integer symbols must lie in ``0 .. A-1`` and the alphabet is
+    ``(0, .., A-1)``; other symbols are strings and the alphabet is inferred (at most
+    ``A`` symbols). Symbols written ``sym/out``
     make the file a Mealy trace file: ``IOTraces`` (the labels are then ignored).
     """
     f = _Lines(path)
@@ -630,9 +685,9 @@ def read_abbadingo(path: PathLike) -> Sample | IOTraces:
     if len(parts) != 2 or not _COUNT.match(parts[0]):
         raise f.error(hline, f"expected a header 'N A' (strings, alphabet size), got {header!r}")
     n_alpha = parts[1].split(":", 1)[0]
-    if not _COUNT.match(n_alpha) or int(n_alpha) > _MAX_ALPHABET:
+    if not _COUNT.match(n_alpha) or f.number(n_alpha, hline) > _MAX_ALPHABET:
         raise f.error(hline, f"alphabet size {parts[1]!r} is not a number up to {_MAX_ALPHABET}")
-    n_words, n_alpha = int(parts[0]), int(n_alpha)
+    n_words, n_alpha = f.number(parts[0], hline), int(n_alpha)
     body = f.rows[1:]
     if len(body) != n_words:
         where = body[-1][0] if body else hline
@@ -643,7 +698,7 @@ def read_abbadingo(path: PathLike) -> Sample | IOTraces:
         tok = line.split()
         if len(tok) < 2 or not _COUNT.match(tok[1]):
             raise f.error(n, f"expected 'label length symbols...', got {line[:60]!r}")
-        length = int(tok[1])
+        length = f.number(tok[1], n)
         if len(tok) - 2 != length:
             raise f.error(n, f"the length field says {length} symbols, the line has {len(tok) - 2}")
         syms, out = [], []
@@ -662,32 +717,34 @@ def read_abbadingo(path: PathLike) -> Sample | IOTraces:
         outs.append(out)
         lines.append(n)
     symbols = {s for w in words for s in w}
+    value = _typed(symbols, f, lines, words)
+    words = [[value[s] for s in w] for w in words]
     if _numeric(symbols):
         alphabet = tuple(range(n_alpha))
         for n, w in zip(lines, words):
             for s in w:
-                if not 0 <= int(s) < n_alpha:
+                if not 0 <= s < n_alpha:
                     raise f.error(n, f"symbol {s} is outside the alphabet 0..{n_alpha - 1}")
-        value = {s: int(s) for s in symbols}
     else:
         alphabet = infer_alphabet(symbols)
         if len(alphabet) > n_alpha:
             raise f.error(
                 hline, f"the header declares {n_alpha} symbols, the file uses {len(alphabet)}"
             )
-        value = {s: s for s in symbols}
-    words = [[value[s] for s in w] for w in words]
     if any_out:
         for n, o in zip(lines, outs):
             if None in o:
                 raise f.error(n, "some symbols carry an output ('sym/out') and others do not")
-        out_value = _typed({o for w in outs for o in w})
+        out_value = _typed({o for w in outs for o in w}, f, lines, outs)
         outs = [[out_value[o] for o in w] for w in outs]
         return IOTraces(words, outs, alphabet, source=f.name, lines=lines)
     if set(labels) <= {"0", "1", "-1"}:
         labels = [None if x == "-1" else x == "1" for x in labels]
         return Sample(words, labels, alphabet, (False, True), source=f.name, lines=lines)
-    value = _typed(set(labels) - {"-1"})
+    for n, x in zip(lines, labels):
+        if not _INT.match(x):
+            raise f.error(n, f"label {x!r} is not an integer")
+    value = _typed(set(labels) - {"-1"}, f, lines, [[x] for x in labels])
     labels = [None if x == "-1" else value[x] for x in labels]
     return Sample(words, labels, alphabet, source=f.name, lines=lines)
 
@@ -704,7 +761,7 @@ def read_stamina(path: PathLike) -> Sample:
         labels.append(verdict[tok[0]])
         words.append(tok[1:])
         lines.append(n)
-    value = _typed({s for w in words for s in w})
+    value = _typed({s for w in words for s in w}, f, lines, words)
     words = [[value[s] for s in w] for w in words]
     return Sample(words, labels, None, (False, True), source=f.name, lines=lines)
 
@@ -712,21 +769,30 @@ def read_stamina(path: PathLike) -> Sample:
 def read_csv(path: PathLike, delimiter: str = ",") -> Sample | IOTraces:
     """Read a CSV file with a header row: ``word,label`` or ``input,output`` columns.
 
-    Symbols inside a field are separated by whitespace. Extra columns are ignored.
-    Labels ``0/1``, ``true/false`` (any case) or ``+/-`` make a DFA sample, an empty
-    label is unlabelled, other labels make a Moore sample.
+    Symbols inside a field are separated by whitespace (a quoted field may span lines).
+    Extra columns and blank lines are ignored. Labels ``0/1``, ``true/false`` (any
+    case) or ``+/-`` make a DFA sample, an empty label is unlabelled, other labels make
+    a Moore sample (as written: ``Open`` and ``open`` are different labels).
     """
     import csv
 
     f = _Lines(path)
-    if not f.rows:
-        raise f.error(1, "empty file: expected a header row naming the columns")
-    numbered = [(n, line) for n, line in enumerate(f.text.splitlines(), 1) if line.strip()]
+    # one reader over the whole text (only "\n" ends a line, see _Lines), so quoted
+    # newlines work; a record's first line is one after the previous record's last
+    reader = csv.reader(io.StringIO(f.text, newline="\n"), delimiter=delimiter, strict=True)
+    numbered, rows = [], []
+    first = 1
     try:
-        rows = list(csv.reader((line for _, line in numbered), delimiter=delimiter, strict=True))
+        for row in reader:
+            if len(row) > 1 or (row and row[0].strip()):
+                numbered.append(first)
+                rows.append(row)
+            first = reader.line_num + 1
     except csv.Error as e:
-        raise f.error(numbered[0][0], f"not CSV: {e}") from None
-    hline = numbered[0][0]
+        raise f.error(first, f"not CSV: {e}") from None
+    if not rows:
+        raise f.error(1, "empty file: expected a header row naming the columns")
+    hline = numbered[0]
     header = [h.strip().lower() for h in rows[0]]
 
     def column(name: str) -> int | None:
@@ -741,33 +807,35 @@ def read_csv(path: PathLike, delimiter: str = ",") -> Sample | IOTraces:
     else:
         raise f.error(hline, f"the header must name 'word,label' or 'input,output', got {rows[0]}")
     firsts, seconds, lines = [], [], []
-    for (n, _), row in zip(numbered[1:], rows[1:]):
+    for n, row in zip(numbered[1:], rows[1:]):
         need = max(c for c in cols if c is not None)
         if len(row) <= need:
             raise f.error(n, f"expected at least {need + 1} columns, got {len(row)}")
         firsts.append(row[cols[0]].split())
         seconds.append(row[cols[1]].strip() if cols[1] is not None else "")
         lines.append(n)
-    value = _typed({s for w in firsts for s in w})
+    value = _typed({s for w in firsts for s in w}, f, lines, firsts)
     firsts = [[value[s] for s in w] for w in firsts]
     if cols == (in_col, out_col):
         outs = [s.split() for s in seconds]
         for n, w, o in zip(lines, firsts, outs):
             if len(w) != len(o):
                 raise f.error(n, f"{len(w)} inputs but {len(o)} outputs")
-        out_value = _typed({o for w in outs for o in w})
+        out_value = _typed({o for w in outs for o in w}, f, lines, outs)
         outs = [[out_value[o] for o in w] for w in outs]
         return IOTraces(firsts, outs, source=f.name, lines=lines)
-    return Sample(firsts, _csv_labels(seconds), source=f.name, lines=lines)
+    return Sample(firsts, _csv_labels(seconds, f, lines), source=f.name, lines=lines)
 
 
-def _csv_labels(raw: list[str]) -> list:
-    given = {x.lower() for x in raw if x}
+def _csv_labels(raw: list[str], f: _Lines, lines: list[int]) -> list:
+    """DFA labels (true/false in any case), else the labels as written."""
+    given = {x for x in raw if x}
+    folded = {x.lower() for x in given}
     for yes, no in (("1", "0"), ("true", "false"), ("+", "-")):
-        if given <= {yes, no}:
+        if folded <= {yes, no}:
             return [None if not x else x.lower() == yes for x in raw]
-    value = _typed(given)
-    return [value[x.lower()] if x else None for x in raw]
+    value = _typed(given, f, lines, [[x] for x in raw])
+    return [value[x] if x else None for x in raw]
 
 
 def read_jsonl(path: PathLike) -> Sample | IOTraces:
@@ -786,6 +854,10 @@ def read_jsonl(path: PathLike) -> Sample | IOTraces:
             raise f.error(n, f"not JSON: {e.msg} (column {e.colno})") from None
         except RecursionError:
             raise f.error(n, "JSON nested too deeply") from None
+        except CatautoError:
+            raise
+        except ValueError as e:  # an integer with more digits than int() reads
+            raise f.error(n, f"cannot read a number: {e}") from None
         if kind is not None and this != kind:
             raise f.error(n, "mixes labelled words and input/output traces")
         kind = this
@@ -834,18 +906,20 @@ def _names(alphabet: tuple, inputs: bool = False, labels: bool = False) -> list[
     symbols back, else the alphabet indices.
 
     Integers are written as themselves (input symbols only when they are ``0 .. A-1``,
-    Abbadingo's convention), strings when they are plain tokens (no whitespace, ``/``,
-    ``:`` or ``,``).
+    Abbadingo's convention; labels unless -1 or only 0 / 1), strings (not labels: the
+    reader wants integers) when they are plain tokens (no whitespace, ``/``, ``:`` or
+    ``,``) and none is an integer (the reader reads integers when all it meets are).
     """
     names = [str(s) for s in alphabet]
-    ok = all(_TOKEN.match(t) for t in names) and len(set(names)) == len(names)
-    if ok and all(_INT.match(t) for t in names):
-        ints = all(type(s) is int for s in alphabet)
-        ok = ints and (not inputs or alphabet == tuple(range(len(alphabet))))
-    elif ok:
-        ok = all(isinstance(s, str) for s in alphabet)
-    if labels and ok:
-        ok = "-1" not in names and not set(names) <= {"0", "1"}
+    if all(type(s) is int for s in alphabet):
+        if inputs:
+            ok = alphabet == tuple(range(len(alphabet)))
+        else:
+            ok = not labels or ("-1" not in names and not set(names) <= {"0", "1"})
+    else:
+        ok = not labels and all(
+            isinstance(s, str) and _TOKEN.match(s) and not _INT.match(s) for s in alphabet
+        )
     return names if ok else [str(i) for i in range(len(alphabet))]
 
 
@@ -853,8 +927,8 @@ def write_abbadingo(data: Sample | IOTraces, path: PathLike) -> None:
     """Write a sample (or Mealy traces with ``sym/out`` symbols) in Abbadingo format.
 
     Atomic. DFA labels are written 1 / 0, unlabelled words -1; Moore labels and symbols
-    by name when the alphabet's names are plain tokens that read back as themselves
-    (e.g. integers), otherwise by index. IOTraces get the label 1.
+    by name when the alphabet's names are tokens that read back as themselves,
+    otherwise by index (see the module doc). IOTraces get the label 1.
     """
     lines = [f"{len(data)} {data.n_inputs}"]
     sym = np.array(_names(data.input_alphabet, inputs=True) or [""], dtype=object)
