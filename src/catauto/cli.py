@@ -324,7 +324,9 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     m = _read(args.model)
     texts = [(w, f"word {i + 1}") for i, w in enumerate(args.words)]
     if args.file is not None:
-        lines = read_text(args.file).splitlines()
+        lines = [line.rstrip("\r") for line in read_text(args.file).split("\n")]
+        if lines and not lines[-1]:
+            lines.pop()  # the final newline ends the last line, it starts none
         texts += [(line, f"line {n + 1} of {args.file}") for n, line in enumerate(lines)]
     if not texts:
         raise CatautoError("no words given: pass WORD arguments or --file FILE")
@@ -343,7 +345,7 @@ def _read_traces(path: str):
         return learn.read_csv(path)
     if suffix in (".jsonl", ".ndjson"):
         return learn.read_jsonl(path)
-    first = next((line for line in read_text(path).splitlines() if line.strip()), "")
+    first = next((line for line in read_text(path).split("\n") if line.strip()), "")
     if first.lstrip()[:1] in ("+", "-", "?"):
         return learn.read_stamina(path)
     return learn.read_abbadingo(path)
