@@ -372,6 +372,18 @@ def test_learn_with_a_search_and_its_bad_values(tmp_path: Path, capsys) -> None:
     assert code == 2 and err.count("\n") == 1 and "search >= 0" in err
     code, _, err = run("learn", path, "--search", "2", "--beam", "0", capsys=capsys)
     assert code == 2 and err.count("\n") == 1 and "beam >= 1" in err
+    for wrong in (
+        ["--algorithm", "rpni", "--search", "2"],
+        ["--beam", "3"],
+        ["--time-limit", "5"],
+        ["--algorithm", "rpni", "--time-limit", "5"],
+    ):
+        code, _, err = run("learn", path, *wrong, capsys=capsys)
+        assert code == 2 and (
+            "are for --algorithm edsm" in err
+            or "needs --search" in err
+            or "bounds edsm --search" in err
+        ), wrong
 
 
 def test_learn_active_checks_its_result(files, tmp_path: Path, capsys) -> None:

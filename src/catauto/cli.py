@@ -404,6 +404,17 @@ def _learn_args(p: argparse.ArgumentParser) -> None:
     _learned_options(p)
 
 
+def _check_learn_options(args: argparse.Namespace) -> None:
+    """Refuse options that the chosen algorithm would silently ignore."""
+    edsm = args.algorithm == "edsm"
+    if (args.search or args.beam != 1) and not edsm:
+        raise CatautoError(f"--search and --beam are for --algorithm edsm, not {args.algorithm}")
+    if args.beam != 1 and not args.search:
+        raise CatautoError("--beam needs --search W (it widens EDSM's search)")
+    if args.time_limit is not None and (args.algorithm == "rpni" or (edsm and not args.search)):
+        raise CatautoError("--time-limit bounds edsm --search and neural runs only")
+
+
 @command(
     "learn",
     help="learn a machine from a file of traces (passive: RPNI, EDSM, or gradient descent)",
@@ -417,6 +428,7 @@ def _learn(args: argparse.Namespace, out: Output) -> int:
     from catauto.automata import learn
 
     _check_learned_outputs(args)
+    _check_learn_options(args)
     data = _read_traces(args.traces)
     start = time.perf_counter()
     if args.algorithm == "neural":
