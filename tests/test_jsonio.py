@@ -89,6 +89,7 @@ def _with(path: str, value) -> str:
         ("$.version", 2, "newer than this catauto reads"),
         ("$.version", "1", "expected a version number"),
         ("$.kind", "nfa", "expected one of dfa, moore, mealy"),
+        ("$.kind", ["dfa"], "expected one of dfa, moore, mealy"),
         ("$.inputs[1]", "a", "repeats the symbol 'a' (first at $.inputs[0])"),
         ("$.inputs[1]", {"x": 1}, "a symbol must be a string"),
         ("$.outputs", "xy", "expected an array"),
@@ -186,3 +187,16 @@ def test_fuzz_mutated_valid_files(text: str) -> None:
         from_json(text, "m.json")
     except FormatError as e:
         assert _LOCATED.match(str(e)) and ("$" in str(e) or re.match(r"m\.json:\d+:\d+", str(e)))
+
+
+def test_writing_keeps_a_files_permissions_and_writes_through_a_symlink(tmp_path: Path) -> None:
+    m = DFA([[1, 0], [0, 1]], [True, False], inputs="ab")
+    private = tmp_path / "private.json"
+    private.write_text("old", encoding="utf-8")
+    private.chmod(0o600)
+    io.write(m, private)
+    assert io.read(private) == m and (private.stat().st_mode & 0o777) == 0o600
+    link = tmp_path / "link.json"
+    link.symlink_to(private)
+    io.write(~m, link)
+    assert link.is_symlink() and io.read(private) == ~m

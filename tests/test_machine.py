@@ -204,6 +204,41 @@ def test_one_character_fast_path_is_not_fooled_by_other_symbols() -> None:
     m = DFA([[0, 0]], [True], inputs="ac")
     with pytest.raises(CatautoError, match="symbol 'abc' at position 0"):
         m.encode_batch([["abc"], [""]])
+    # the separator ("2" after "0", "1") inside a symbol, and a word of one empty symbol
+    m = DFA([[1, 0], [0, 1]], [True, False], inputs="01")
+    with pytest.raises(CatautoError, match="symbol '021' at position 0"):
+        m.run_batch([["021"], [""]])
+
+
+def test_padding_may_be_anything_in_every_batched_run() -> None:
+    words = np.array([[0, 1], [1, 99], [0, -5]])
+    lengths = [2, 1, 1]
+    for m in (
+        DFA([[1, 0], [0, 1]], [True, False], inputs="ab"),
+        Moore([[1, 0], [0, 1]], [0, 1], inputs="ab", outputs="xy"),
+        Mealy([[1, 0], [0, 1]], [[0, 1], [1, 0]], inputs="ab", outputs="xy"),
+    ):
+        clean = np.where(np.arange(2) < np.array(lengths)[:, None], words, 0)
+        assert (m.states_batch(words, lengths)[0] == m.states_batch(clean, lengths)[0]).all()
+        if m.kind != "dfa":
+            out = m.transduce_batch(words, lengths)[0]
+            assert (out == m.transduce_batch(clean, lengths)[0]).all()
+
+
+def test_a_mealy_table_has_no_output_where_it_has_no_transition() -> None:
+    given = Mealy([[1, -1], [-1, -1]], [[0, 0], [0, 0]], inputs="ab", outputs="xy")
+    plain = Mealy([[1, -1], [-1, -1]], [[0, -1], [-1, -1]], inputs="ab", outputs="xy")
+    assert given.output.tolist() == [[0, -1], [-1, -1]] and given == plain
+    assert given.minimize().equivalent(given)
+    with pytest.raises(CatautoError, match="no transition from state 0 on 'b'"):
+        given.transduce("b")
+
+
+def test_tables_that_would_wrap_or_disagree_are_refused() -> None:
+    with pytest.raises(CatautoError, match="output index 4294967296 is not an output"):
+        Moore([[0]], output=[2**32], outputs=["a"])
+    with pytest.raises(CatautoError, match="two outputs on 'a': 'x' and 'y'"):
+        Mealy.from_transitions([(0, "a", "x", 0), (0, "a", "y", 0)], initial=0)
 
 
 # -- the coalgebra view ---------------------------------------------------------------

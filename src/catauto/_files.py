@@ -9,6 +9,7 @@ one ``os.replace``, so a crash or an error never leaves a half-written file behi
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -76,8 +77,8 @@ def atomic_write(path: PathLike, data: str | bytes) -> None:
     >>> atomic_write(p, "hello"); open(p).read()
     'hello'
     """
-    target = Path(path)
     name = os.fspath(path)
+    target = Path(os.path.realpath(path))  # through a symlink to the file it names
     if isinstance(data, str):
         try:
             data = data.encode("utf-8")
@@ -91,7 +92,11 @@ def atomic_write(path: PathLike, data: str | bytes) -> None:
     except OSError as e:
         raise FormatError(f"cannot write: {e.strerror or e}", name) from None
     try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; a plain file obeys umask
+        try:  # an existing file keeps its permissions; mkstemp makes 0600
+            mode = stat.S_IMODE(os.stat(target).st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()  # as a plain new file would get
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()

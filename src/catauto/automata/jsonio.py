@@ -212,7 +212,7 @@ def from_dict(obj: Any, source: str = "<string>") -> Machine:
     if version > VERSION:
         raise c.fail("$.version", f"version {version} is newer than this catauto reads ({VERSION})")
     kind = c.field(obj, "kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise c.fail("$.kind", f"expected one of {', '.join(KINDS)}, got {json.dumps(kind)}")
     inputs = c.alphabet(c.field(obj, "inputs"), "$.inputs")
     if kind == "dfa":

@@ -94,7 +94,8 @@ def _encode_chars(words: list, total: int, table: np.ndarray) -> np.ndarray | No
     """
     sep = len(table) - 1
     try:
-        joined = chr(sep).join(filter(None, map(chr(sep).join, words)))
+        # empty words are skipped before joining: a word of one empty symbol must count
+        joined = chr(sep).join(chr(sep).join(w) for w in words if len(w))
         if len(joined) != 2 * total - 1:
             return None
         if sep < 256:
@@ -163,6 +164,10 @@ class Machine:
             output = output.astype(np.int32)
         if output.dtype.kind not in "iu":
             raise MachineError(f"output must hold integer indices, got dtype {output.dtype}")
+        if output.size and (output.min() < -1 or output.max() >= 2**31):
+            # checked before the int32 tables, which would wrap such an index silently
+            bad = output.min() if output.min() < -1 else output.max()
+            raise MachineError(f"output index {bad} is not an output")
         self.delta = _frozen(delta)
         self.initial = initial
         self.inputs = _alphabet(inputs, k, "input")
@@ -279,6 +284,7 @@ class Machine:
                 mask = np.arange(words.shape[1]) < lengths[:, None]  # padding may be anything
                 if ((words < 0) | (words >= self.n_inputs))[mask].any():
                     raise MachineError(f"encoded words hold indices outside 0..{self.n_inputs - 1}")
+                words = np.where(mask, words, 0)  # the runs index every column
             return words, lengths
         if lengths is not None:
             raise MachineError(
@@ -714,6 +720,10 @@ class Mealy(Machine):
                 f"output[{q}, {a}] = {self.output[q, a]} is not an output index"
                 f" for the defined transition on {self.inputs[a]!r}"
             )
+        if (self.output[~defined] != -1).any():
+            # an undefined transition has no output: one table per machine, so == and
+            # everything reading output < 0 as "undefined" agree
+            self.output = _frozen(np.where(defined, self.output, -1))
 
     def transduce(self, word: Iterable[Hashable]) -> list:
         """One output per input symbol."""
@@ -759,7 +769,13 @@ class Mealy(Machine):
         for src, a, o, _ in transitions:
             if o not in out_index:
                 raise MachineError(f"output {o!r} of {src!r} --{a!r}--> is not in the outputs")
-            output[states.index[src], ins.index(a)] = out_index[o]
+            q, i = states.index[src], ins.index(a)
+            if output[q, i] >= 0 and output[q, i] != out_index[o]:
+                raise MachineError(
+                    f"state {src!r} has two outputs on {a!r}: {outs[output[q, i]]!r} and {o!r}"
+                    " (not deterministic)"
+                )
+            output[q, i] = out_index[o]
         return cls(delta, output, 0, ins, outs)
 
     @classmethod

@@ -184,9 +184,10 @@ def minimize(m: Machine) -> Machine:
 
     Reachable part, then the quotient by bisimilarity (:func:`catauto.coalgebra.partition.refine`).
     Laws: ``m.minimize().equivalent(m)``; ``m.minimize().minimize() == m.minimize()``;
-    equivalent machines have identical minimal forms. A complete DFA gives the complete
-    minimal DFA; a partial DFA gives the trim one (no dead state); the empty language
-    over a partial DFA is one rejecting state without transitions.
+    equivalent machines that are both complete (or both partial) have identical minimal
+    forms. A complete DFA gives the complete minimal DFA; a partial DFA gives the trim
+    one (no dead state); the empty language over a partial DFA is one rejecting state
+    without transitions.
 
     >>> m = DFA([[1, 2], [3, 3], [3, 3], [3, 3]], accepting=[False, True, True, False])
     >>> minimize(m).delta.tolist()
