@@ -313,3 +313,45 @@ def test_tree_forest_shares_nothing_and_orders_levels():
     assert f.height.tolist() == [0, 0, 0, 0, 1, 2]
     assert f.levels.tolist() == [0, 4, 5, 6]
     assert f.label[f.roots].tolist() == [None, 4]
+
+
+def test_algebra_structure_must_be_callable():
+    from catauto.coalgebra import Coalgebra
+
+    msg = r"Algebra\(functor, structure, carrier=None\): structure must be callable, got 'int'"
+    with pytest.raises(CatautoError, match=msg):
+        Algebra(ListF(), "int", lambda l: 0)  # the order of DESIGN.md's sketch
+    with pytest.raises(CatautoError, match=r"Coalgebra\(functor, structure, carrier=None\)"):
+        Coalgebra(ListF(), "int", lambda n: Layer("nil"))
+
+
+def test_unfolds_need_a_tuple_of_kids():
+    bad = lambda n: Layer("nil") if n == 0 else Layer("cons", n, n - 1)  # noqa: E731
+    with pytest.raises(CatautoError, match="the kids of a Layer must be a tuple"):
+        ana(bad, 3, lists())
+    with pytest.raises(CatautoError, match="expected a Layer with a tuple of kids"):
+        hylo(lambda l: 0, bad, 3)
+    with pytest.raises(CatautoError, match="expected a Layer with a tuple of kids"):
+        ana(lambda s: Layer("cons", 1, s), "ab")  # a string is not a tuple of kids
+
+
+@given(n=st.integers(0, 6), max_layers=st.none() | st.integers(0, 8))
+def test_list_unfold_counts_layers_like_the_generic_unfold(n, max_layers):
+    coalg = lambda k: Layer("nil") if k == 0 else Layer("cons", k, (k - 1,))  # noqa: E731
+
+    def run(initial, back):
+        try:
+            return back(ana(coalg, n, initial, max_layers=max_layers))
+        except CatautoError as e:
+            return str(e)
+
+    assert run(lists(), lambda xs: xs) == run(ListF(), lists().from_term)
+    assert isinstance(run(lists(), len), str) == (max_layers is not None and max_layers <= n)
+
+
+def test_naturals_accept_numpy_integers():
+    succ = lambda l: 0 if l.con == "zero" else l.kids[0] + 1  # noqa: E731
+    assert cata(succ, np.int64(3), naturals) == cata(succ, np.uint8(3), naturals) == 3
+    for bad in (True, np.bool_(True), np.int64(-1), 2.0):
+        with pytest.raises(CatautoError, match="naturals: expected an int >= 0"):
+            cata(succ, bad, naturals)

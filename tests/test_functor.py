@@ -114,3 +114,16 @@ def test_bad_functors():
         MooreF(None)
     with pytest.raises(CatautoError, match="input alphabet"):
         MealyF(None)
+
+
+@pytest.mark.parametrize("kids", ["a", [0], 3, None])
+def test_kids_must_be_a_tuple(kids):
+    with pytest.raises(CatautoError, match="the kids of a Layer must be a tuple"):
+        ListF().check(Layer("cons", 1, kids))
+    with pytest.raises(CatautoError, match="the kids of a Layer must be a tuple"):
+        ListF().fmap(lambda x: x, Layer("cons", 1, kids))
+
+
+def test_constructor_specs_must_be_constructors():
+    with pytest.raises(CatautoError, match=r"must be Constructor\(name, labels, arity\), got \("):
+        Functor("F", [("nil", None, 0)])

@@ -3,6 +3,7 @@ action laws and equivariance (homomorphism squares, solved equivariant bases).""
 
 import itertools
 import operator
+import sys
 
 import numpy as np
 import pytest
@@ -435,3 +436,63 @@ def test_equivariant_basis_into_the_trivial_action_is_the_sum():
     basis = equivariant_basis(permutation_action(s4), trivial_action(s4), 4, 1)
     assert len(basis) == 1 and basis[0].shape == (1, 4)
     assert np.allclose(basis[0] / basis[0][0, 0], np.ones((1, 4)))
+
+
+def test_permutation_action_checks_the_length():
+    s3 = permutation_action(symmetric(3))
+    for bad in (np.arange(4.0), np.arange(2.0), np.float64(1.0), np.zeros((3, 2))):
+        with pytest.raises(CatautoError, match="S3: expected vectors of length 3"):
+            s3((1, 0, 2), bad)
+    with pytest.raises(CatautoError, match="length 3"):
+        equivariant_basis(s3, s3, 4)
+    assert s3((1, 0, 2), np.arange(6.0).reshape(2, 3)).tolist() == [[1, 0, 2], [4, 3, 5]]
+
+
+# --- deep free terms, symmetric equality --------------------------------------------------
+
+
+def deep_list(n, bottom):
+    """``cons(n-1, cons(n-2, ... cons(0, bottom)))``: a free ListF term ``n`` layers deep."""
+    t = bottom
+    for i in range(n):
+        t = Roll(Layer("cons", i, (t,)))
+    return t
+
+
+def test_deep_free_terms_do_not_recurse():
+    n = 10_000
+    assert sys.getrecursionlimit() < n
+    F = ListF()
+    T = free_monad(F)
+    length = to_monad_algebra(Algebra(F, lambda l: 0 if l.con == "nil" else 1 + l.kids[0]))
+    t = deep_list(n, Roll(Layer("nil")))
+    assert length(t) == n
+    assert equal(T.bind(t, Pure), t) and not equal(t, deep_list(n, Pure(0)))
+    grown = T.bind(deep_list(n, Pure(3)), lambda k: deep_list(k, Roll(Layer("nil"))))
+    assert length(grown) == n + 3
+    nested = deep_list(n, Pure(deep_list(n, Pure(5))))  # T T A
+    length.check_laws([0, 7], [nested]).raise_if_failed()
+    off = MonadAlgebra(T, lambda u: length(u) + 1)  # not an algebra
+    assert "too deep to show" in off.check_laws([], [nested]).failures[0]
+
+
+near_pairs = st.tuples(
+    st.one_of(st.integers(-3, 3), st.floats(-1e3, 1e3)),
+    st.floats(-1e-4, 1e-4),
+    st.floats(-1e-7, 1e-7),
+).map(lambda t: (t[0], t[0] * (1 + t[1]) + t[2]))  # close to the tolerance
+any_values = st.recursive(
+    st.integers(-2, 2) | st.floats() | st.booleans() | st.none() | st.text(max_size=1),
+    lambda c: st.lists(c, max_size=2) | st.tuples(c, c) | st.builds(Just, c),
+    max_leaves=4,
+)
+wrappers = [lambda x: x, lambda x: (x, 1), lambda x: [x], lambda x: {"k": x}, Just]
+cases = st.tuples(near_pairs, st.sampled_from([*wrappers, np.atleast_1d])) | st.tuples(
+    st.tuples(any_values, any_values), st.sampled_from(wrappers)
+)
+
+
+@given(case=cases)
+def test_equal_is_symmetric(case):
+    (a, b), wrap = case
+    assert equal(wrap(a), wrap(b)) == equal(wrap(b), wrap(a))

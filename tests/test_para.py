@@ -187,3 +187,16 @@ def test_register_split_is_pluggable():
     register_split(Token, lambda k, n: [Token(f"{k}/{i}") for i in range(n)])
     seen = Para(lambda key: str(key), lambda p, x: x)
     assert (seen >> seen).init(Token("k")) == ("k/0", "k/1")
+
+
+def test_tie_and_int_keys_fail_clearly():
+    with pytest.raises(CatautoError, match=r"tie needs a Para whose parameter is a pair \(p, p\)"):
+        Para.lift(abs).tie().init(0)  # parameter ()
+    scale = Para(lambda key: 2.0, lambda p, x: p * x)
+    with pytest.raises(CatautoError, match=r"parameter is a pair \(p, p\), got 2.0"):
+        scale.tie().init(0)
+    assert (scale >> scale).tie().init(0) == 2.0
+    with pytest.raises(CatautoError, match=r"int keys \(seeds\) must be >= 0, got -1"):
+        (scale >> scale).init(-1)
+    with pytest.raises(CatautoError, match=r"must be >= 0"):
+        split_key(np.int64(-3), 2)

@@ -125,6 +125,7 @@ def test_bfs_order_skips_undefined() -> None:
 
 def test_dense_labels() -> None:
     assert dense_labels(np.array(["b", "a", "b"])).tolist() == [1, 0, 1]
+    assert dense_labels(["b", "a", "b"]).tolist() == [0, 1, 0]  # first occurrence
     assert dense_labels(np.zeros((3, 0))).tolist() == [0, 0, 0]
     with pytest.raises(CatautoError, match="labels must have shape"):
         dense_labels([1, 2], n=3)
@@ -135,3 +136,61 @@ def test_refine_refuses_partial_tables() -> None:
         refine([[0, -1]], [0])
     with pytest.raises(CatautoError, match="2-d integer table"):
         refine([0, 1], [0, 1])
+
+
+# Labels of different types, some equal across types (1 == True == 1.0), some unsortable.
+MIXED = [0, 1, True, 1.0, 2.5, "0", "1", "a", b"1", None, (0,), (1, "a")]
+
+
+@st.composite
+def mixed_labels(draw, n: int):
+    width = draw(st.sampled_from([None, 0, 1, 2]))  # one label per state, or a row
+    if width is None:
+        return draw(st.lists(st.sampled_from(MIXED), min_size=n, max_size=n))
+    row = st.lists(st.sampled_from(MIXED[:-2]), min_size=width, max_size=width)
+    return draw(st.lists(row, min_size=n, max_size=n))
+
+
+def first_equal(labels: list) -> list[int]:
+    """Brute force: the first state whose label equals (==) each state's label."""
+    return [next(p for p, b in enumerate(labels) if b == a) for a in labels]
+
+
+@given(data=st.data(), n=st.integers(1, 12))
+def test_labels_are_blocked_by_equality(data, n) -> None:
+    labels = data.draw(mixed_labels(n))
+    first = first_equal(labels)
+    number = dense_labels(labels, n).tolist()
+    assert all(
+        (number[p] == number[q]) == (first[p] == first[q]) for p in range(n) for q in range(n)
+    )
+    delta = np.random.default_rng(data.draw(st.integers(0, 99))).integers(0, n, size=(n, 2))
+    assert same_partition(refine(delta, labels), naive_refine(delta, np.array(first)))
+
+
+def test_labels_of_different_types_differ() -> None:
+    assert not bisimilar([[0], [1]], ["1", 1], 0, 1)
+    assert bisimilar([[0], [1]], [None, None], 0, 1)
+    assert bisimilar([[0], [1]], [1, 1.0], 0, 1)
+    assert bisimilar([[0], [1]], np.array([np.int64(1), 1], dtype=object), 0, 1)
+    with pytest.raises(CatautoError, match=r"label of state 1 is not hashable: \[2\]"):
+        dense_labels([1, [2]])
+
+
+def test_states_are_validated() -> None:
+    delta, labels = [[1], [0], [2]], [0, 0, 1]
+    with pytest.raises(CatautoError, match=r"bisimilar: p = -1 is not a state 0\.\.2"):
+        bisimilar(delta, labels, -1, 2)
+    with pytest.raises(CatautoError, match=r"bisimilar: q = 3 is not a state"):
+        bisimilar(delta, labels, 0, 3)
+    with pytest.raises(CatautoError, match=r"refine: initial = -1 is not a state"):
+        refine(delta, labels, initial=-1)
+    with pytest.raises(CatautoError, match=r"refine: initial = '0' is not a state"):
+        refine(delta, labels, initial="0")
+    with pytest.raises(CatautoError, match=r"bfs_order: initial = -1 is not a state"):
+        bfs_order(delta, -1)
+    with pytest.raises(CatautoError, match=r"delta\[1, 0\] = -2 is neither -1"):
+        bfs_order([[1], [-2], [2]], 0)
+    with pytest.raises(CatautoError, match=r"delta\[2, 0\] = 3 is neither -1"):
+        bfs_order([[1], [2], [3]], 0)
+    assert bfs_order([[1], [-1]], np.int64(0)).tolist() == [0, 1]

@@ -76,6 +76,13 @@ class Algebra:
     structure: Callable[[Layer], Any]
     carrier: str | None = None
 
+    def __post_init__(self) -> None:
+        if not callable(self.structure):
+            raise CatautoError(
+                "Algebra(functor, structure, carrier=None): structure must be callable, "
+                f"got {self.structure!r}"
+            )
+
     def __call__(self, layer: Layer) -> Any:
         return self.structure(layer)
 
@@ -150,8 +157,10 @@ def hylo(
             results.append(alg(Layer(item.con, item.label, kids)))
             continue
         layer = coalg(item)
-        if not isinstance(layer, Layer):
-            raise CatautoError(f"coalgebra returned {layer!r} for {item!r}, expected a Layer")
+        if not isinstance(layer, Layer) or not isinstance(layer.kids, tuple):
+            raise CatautoError(
+                f"coalgebra returned {layer!r} for {item!r}: expected a Layer with a tuple of kids"
+            )
         calls += 1
         if max_layers is not None and calls > max_layers:
             raise CatautoError(f"unfold exceeded max_layers={max_layers}: is it well-founded?")
@@ -264,7 +273,11 @@ def _nat_embed(layer: Layer) -> int:
 
 
 def _nat_project(n: Any) -> Layer:
-    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+    if type(n) is not int:  # plain ints first: this runs once per layer
+        if isinstance(n, bool) or not isinstance(n, int | np.integer):
+            raise CatautoError(f"naturals: expected an int >= 0, got {n!r}")
+        n = int(n)  # numpy integers
+    if n < 0:
         raise CatautoError(f"naturals: expected an int >= 0, got {n!r}")
     return Layer("zero") if n == 0 else Layer("succ", None, (n - 1,))
 
@@ -301,12 +314,14 @@ def lists(A: Iterable | None = None) -> InitialAlgebra:
 
     def build(coalg: Callable[[Any], Layer], seed: Any, max_layers: int | None) -> tuple:
         out = []
-        while (layer := F.check(coalg(seed))).con == "cons":
+        while True:
+            layer = F.check(coalg(seed))
+            if max_layers is not None and len(out) >= max_layers:  # counted like hylo
+                raise CatautoError(f"unfold exceeded max_layers={max_layers}: is it well-founded?")
+            if layer.con == "nil":
+                return tuple(out)
             out.append(layer.label)
             (seed,) = layer.kids
-            if max_layers is not None and len(out) >= max_layers:
-                raise CatautoError(f"unfold exceeded max_layers={max_layers}")
-        return tuple(out)
 
     return InitialAlgebra(F, embed, project, name="lists", fold=fold, build=build)
 

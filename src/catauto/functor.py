@@ -111,6 +111,12 @@ class Functor:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "constructors", tuple(self.constructors))
+        for c in self.constructors:
+            if not isinstance(c, Constructor):
+                raise CatautoError(
+                    f"functor {self.name!r}: constructors must be "
+                    f"Constructor(name, labels, arity), got {c!r}"
+                )
         names = [c.name for c in self.constructors]
         if not names:
             raise CatautoError(f"functor {self.name!r} has no constructors")
@@ -148,6 +154,10 @@ class Functor:
         if not isinstance(layer, Layer):
             raise CatautoError(f"functor {self.name}: expected a Layer, got {layer!r}")
         c = self.constructor(layer.con)
+        if not isinstance(layer.kids, tuple):
+            raise CatautoError(
+                f"functor {self.name}: the kids of a Layer must be a tuple, got {layer.kids!r}"
+            )
         if len(layer.kids) != c.arity:
             raise CatautoError(
                 f"functor {self.name}: constructor {c.name!r} has arity {c.arity}, "

@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from catauto.algebra import Algebra
+from catauto.algebra import Algebra, hylo
 from catauto.errors import CatautoError
 from catauto.functor import Functor, Layer
 
@@ -46,37 +46,64 @@ from catauto.functor import Functor, Layer
 
 
 def equal(a: Any, b: Any, atol: float = 1e-8) -> bool:
-    """Structural equality; numbers and arrays (numpy or JAX) compare with ``np.allclose``.
+    """Structural equality; numbers and arrays (numpy or JAX) compare with ``np.allclose``
+    whenever either side is a float. Symmetric: ``equal(a, b) == equal(b, a)``.
 
     >>> equal((1.0, [np.ones(2)]), (1.0 + 1e-12, [np.ones(2)])), equal("a", "b")
     (True, False)
+    >>> equal(0, 1e-12), equal(1e-12, 0)
+    (True, True)
     """
-    if hasattr(a, "shape") or hasattr(b, "shape"):  # numpy or JAX arrays (and scalars)
-        xa, xb = np.asarray(a), np.asarray(b)
-        if xa.shape != xb.shape:
+    pairs = [(a, b)]  # an explicit stack: free terms can be deeper than the recursion limit
+    while pairs:
+        a, b = pairs.pop()
+        if hasattr(a, "shape") or hasattr(b, "shape"):  # numpy or JAX arrays (and scalars)
+            if not _arrays_equal(np.asarray(a), np.asarray(b), atol):
+                return False
+        elif isinstance(a, tuple | list) or isinstance(b, tuple | list):
+            if type(a) is not type(b) or len(a) != len(b):
+                return False
+            pairs.extend(zip(a, b))
+        elif isinstance(a, dict) or isinstance(b, dict):
+            if type(a) is not type(b) or a.keys() != b.keys():
+                return False
+            pairs.extend((a[k], b[k]) for k in a)
+        elif dataclasses.is_dataclass(a) and not isinstance(a, type):
+            if type(a) is not type(b):
+                return False
+            pairs.extend((getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+        elif isinstance(a, Number) and isinstance(b, Number):
+            exact = isinstance(a, Integral) and isinstance(b, Integral)
+            if not (a == b if exact else _close(a, b, atol)):
+                return False
+        elif not a == b:
             return False
-        if _numeric(xa) and _numeric(xb):
-            return bool(np.allclose(xa, xb, atol=atol))
-        return bool(np.array_equal(xa, xb))
-    if isinstance(a, tuple | list) or isinstance(b, tuple | list):
-        if type(a) is not type(b) or len(a) != len(b):
-            return False
-        return all(equal(x, y, atol) for x, y in zip(a, b))
-    if isinstance(a, dict) or isinstance(b, dict):
-        return (
-            type(a) is type(b) and a.keys() == b.keys() and all(equal(a[k], b[k], atol) for k in a)
-        )
-    if dataclasses.is_dataclass(a) and not isinstance(a, type):
-        return type(a) is type(b) and all(
-            equal(getattr(a, f.name), getattr(b, f.name), atol) for f in dataclasses.fields(a)
-        )
-    if isinstance(a, Number) and isinstance(b, Number) and not isinstance(a, Integral):
-        return bool(np.isclose(a, b, atol=atol))
-    return bool(a == b)
+    return True
+
+
+def _arrays_equal(a: np.ndarray, b: np.ndarray, atol: float) -> bool:
+    if a.shape != b.shape:
+        return False
+    if _numeric(a) and _numeric(b):
+        return _close(a, b, atol)
+    return bool(np.array_equal(a, b))
+
+
+def _close(a: Any, b: Any, atol: float) -> bool:
+    # np.allclose scales its relative tolerance by |b| only: check both ways for symmetry.
+    return bool(np.allclose(a, b, atol=atol) and np.allclose(b, a, atol=atol))
 
 
 def _numeric(x: np.ndarray) -> bool:
     return x.dtype.kind in "biufc"
+
+
+def _show(x: Any) -> str:
+    """``repr(x)`` for messages; a term too deep for ``repr`` is named by its type."""
+    try:
+        return repr(x)
+    except RecursionError:
+        return f"<{type(x).__name__} too deep to show>"
 
 
 @dataclass(frozen=True)
@@ -333,13 +360,32 @@ def free_monad(functor: Functor) -> FreeMonad:
     """
 
     def bind(m: Pure | Roll, f: Callable[[Any], Any]) -> Pure | Roll:
-        if isinstance(m, Pure):
-            return f(m.value)
-        if isinstance(m, Roll):
-            return Roll(functor.fmap(lambda t: bind(t, f), m.layer))
-        raise CatautoError(f"free monad of {functor.name}: not a Pure/Roll term: {m!r}")
+        return _fold_free(functor, f, Roll, m)
 
     return FreeMonad(f"Free({functor.name})", Pure, bind, functor=functor)
+
+
+_PURE = object()
+"""The constructor that marks a ``Pure`` leaf while :func:`_fold_free` runs."""
+
+
+def _fold_free(
+    functor: Functor, pure: Callable[[Any], Any], roll: Callable[[Layer], Any], t: Pure | Roll
+) -> Any:
+    """The fold of a free term: ``Pure(x) -> pure(x)``, ``Roll(l) -> roll(fmap(fold, l))``.
+
+    Runs on :func:`~catauto.algebra.hylo`'s explicit stack, so terms may be deeper than
+    Python's recursion limit. ``bind(m, f)`` is ``_fold_free(F, f, Roll, m)``.
+    """
+
+    def project(t: Any) -> Layer:
+        if isinstance(t, Pure):
+            return Layer(_PURE, t.value)
+        if isinstance(t, Roll):
+            return functor.check(t.layer)
+        raise CatautoError(f"free monad of {functor.name}: not a Pure/Roll term: {_show(t)}")
+
+    return hylo(lambda layer: pure(layer.label) if layer.con is _PURE else roll(layer), project, t)
 
 
 # --- monad algebras ---------------------------------------------------------------------
@@ -373,12 +419,12 @@ class MonadAlgebra:
         for x in samples:
             back = a(T.unit(x))
             if not self.eq(back, x):
-                bad.append(f"unit law fails at {x!r}: a(unit x) = {back!r}")
+                bad.append(f"unit law fails at {_show(x)}: a(unit x) = {_show(back)}")
         for t in nested:
             lhs, rhs = a(T.join(t)), a(T.fmap(a, t))
             if not self.eq(lhs, rhs):
-                bad.append(f"multiplication law fails at {t!r}: a(join t) = {lhs!r}, "
-                           f"a(T a t) = {rhs!r}")  # fmt: skip
+                bad.append(f"multiplication law fails at {_show(t)}: a(join t) = {_show(lhs)}, "
+                           f"a(T a t) = {_show(rhs)}")  # fmt: skip
         return LawReport(f"{T.name}-algebra", bad)
 
 
@@ -400,9 +446,7 @@ def to_monad_algebra(alg: Algebra) -> MonadAlgebra:
     functor, structure = alg.functor, alg.structure
 
     def interpret(t: Pure | Roll) -> Any:
-        if isinstance(t, Pure):
-            return t.value
-        return structure(functor.fmap(interpret, t.layer))
+        return _fold_free(functor, lambda x: x, structure, t)
 
     return MonadAlgebra(free_monad(functor), interpret)
 
@@ -467,7 +511,18 @@ def permutation_action(group: Group) -> Action:
     if group.permutation is None:
         raise CatautoError(f"group {group.name} has no permutation representation")
     inverse = {g: np.argsort(group.permutation(g)) for g in group.elements}
-    return Action(group, lambda g, x: _as_array(x)[..., inverse[g]], "permutation action")
+    degree = len(inverse[group.identity])
+
+    def act(g: Any, x: Any) -> Any:
+        x = _as_array(x)
+        if x.shape[-1:] != (degree,):  # indexing would silently drop the extra entries
+            raise CatautoError(
+                f"permutation action of {group.name}: expected vectors of length {degree}"
+                f" (last axis), got shape {tuple(x.shape)}"
+            )
+        return x[..., inverse[g]]
+
+    return Action(group, act, "permutation action")
 
 
 def trivial_action(group: Group) -> Action:

@@ -38,6 +38,8 @@ Split = Callable[[Key, int], Sequence[Key]]
 
 
 def _split_int(key: int, n: int) -> list[int]:
+    if key < 0:
+        raise CatautoError(f"int keys (seeds) must be >= 0, got {key!r}")
     return [int(s) for s in np.random.SeedSequence(int(key)).generate_state(n)]
 
 
@@ -224,7 +226,14 @@ class Para:
 
         The shared parameter is initialised like the first component of ``self.init``.
         """
-        return self.reparam(Reparam(lambda key: self.init(key)[0], copy))
+
+        def init(key: Key) -> Any:
+            p = self.init(key)
+            if not (isinstance(p, tuple | list) and len(p) == 2):
+                raise CatautoError(f"tie needs a Para whose parameter is a pair (p, p), got {p!r}")
+            return p[0]
+
+        return self.reparam(Reparam(init, copy))
 
 
 def _pair_init(f: Para, g: Para) -> Callable[[Key], tuple[Any, Any]]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from catauto.algebra import ana, hylo, refold, unfold
+from catauto.errors import CatautoError
 from catauto.functor import Functor, Layer
 
 __all__ = ["Coalgebra", "ana", "unfold", "hylo", "refold"]
@@ -35,6 +36,13 @@ class Coalgebra:
     functor: Functor
     structure: Callable[[Any], Layer]
     carrier: str | None = None
+
+    def __post_init__(self) -> None:
+        if not callable(self.structure):
+            raise CatautoError(
+                "Coalgebra(functor, structure, carrier=None): structure must be callable, "
+                f"got {self.structure!r}"
+            )
 
     def __call__(self, state: Any) -> Layer:
         return self.structure(state)

@@ -37,6 +37,7 @@ does.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -56,13 +57,18 @@ _MOORE_PHASE = True
 """Start with Moore rounds (tests switch it off to exercise Hopcroft alone)."""
 
 
-def _as_delta(delta: Any) -> np.ndarray:
+def _as_delta(delta: Any, partial: bool = False) -> np.ndarray:
+    """``delta`` as an ``int32[n, k]`` table of states (or ``-1``, undefined, if partial)."""
     delta = np.asarray(delta)
     if delta.ndim != 2 or delta.dtype.kind not in "iu":
         raise CatautoError(f"delta must be a 2-d integer table, got {delta.dtype} {delta.shape}")
-    n = delta.shape[0]
-    if delta.size and (delta.min() < 0 or delta.max() >= n):
-        q, a = np.argwhere((delta < 0) | (delta >= n))[0]
+    n, low = delta.shape[0], -1 if partial else 0
+    if delta.size and (delta.min() < low or delta.max() >= n):
+        q, a = np.argwhere((delta < low) | (delta >= n))[0]
+        if partial:
+            raise CatautoError(
+                f"delta[{q}, {a}] = {delta[q, a]} is neither -1 (undefined) nor a state 0..{n - 1}"
+            )
         raise CatautoError(
             f"delta[{q}, {a}] = {delta[q, a]} is not a state 0..{n - 1}: refine needs a"
             " complete table (complete the machine, or add an 'undefined' state)"
@@ -70,26 +76,67 @@ def _as_delta(delta: Any) -> np.ndarray:
     return delta.astype(np.int32, copy=False)
 
 
+def _state(q: Any, n: int, where: str) -> int:
+    """``q`` as a state ``0..n-1``; negative indices do not wrap around."""
+    try:
+        i = operator.index(q)
+    except TypeError:
+        i = -1
+    if not 0 <= i < n:
+        raise CatautoError(f"{where} = {q!r} is not a state 0..{n - 1}")
+    return i
+
+
 def dense_labels(labels: Any, n: int | None = None) -> np.ndarray:
-    """Labels (``[n]`` values or ``[n, m]`` rows) renumbered ``0..c-1`` in sorted order.
+    """Labels (``[n]`` values or ``[n, m]`` rows) renumbered ``0..c-1``: two states get
+    the same number iff their labels are equal (``==``).
+
+    Int and bool labels, and numpy arrays of floats or strings, are numbered in sorted
+    order; other labels (``None``, mixed types...) in order of first occurrence, by hash.
 
     >>> dense_labels([7, 3, 7]).tolist()
     [1, 0, 1]
     >>> dense_labels([[1, 2], [1, 3], [1, 2]]).tolist()
     [0, 1, 0]
+    >>> dense_labels(["1", 1, None, 1.0]).tolist()
+    [0, 1, 2, 1]
     """
-    labels = np.asarray(labels)
-    if labels.ndim == 1:
-        labels = labels[:, None]
-    if labels.ndim != 2 or (n is not None and labels.shape[0] != n):
-        raise CatautoError(f"labels must have shape ({n},) or ({n}, m), got {labels.shape}")
-    if labels.shape[1] == 0:
-        return np.zeros(labels.shape[0], dtype=np.int32)
-    key = np.unique(labels[:, 0], return_inverse=True)[1].reshape(-1).astype(np.int64)
-    for j in range(1, labels.shape[1]):
-        col = np.unique(labels[:, j], return_inverse=True)[1].reshape(-1)
+    try:
+        array = np.asarray(labels)
+    except ValueError:  # ragged: labels of different shapes
+        array = np.asarray(labels, dtype=object)
+    # np.asarray turns ['1', 1] into equal strings and [2**53 + 1, 0.5] into floats: only
+    # ints, bools and the caller's own float or string arrays keep their values exactly.
+    native = array is labels and array.dtype.kind in "fUS"
+    if not (array.dtype.kind in "biu" or native):
+        array = np.asarray(labels, dtype=object)
+    if array.ndim == 1:
+        array = array[:, None]
+    if array.ndim != 2 or (n is not None and array.shape[0] != n):
+        raise CatautoError(f"labels must have shape ({n},) or ({n}, m), got {array.shape}")
+    if array.dtype == object:
+        return _hashed_labels(array)
+    if array.shape[1] == 0:
+        return np.zeros(array.shape[0], dtype=np.int32)
+    key = np.unique(array[:, 0], return_inverse=True)[1].reshape(-1).astype(np.int64)
+    for j in range(1, array.shape[1]):
+        col = np.unique(array[:, j], return_inverse=True)[1].reshape(-1)
         key = np.unique(key * (int(col.max()) + 1) + col, return_inverse=True)[1].reshape(-1)
     return key.astype(np.int32)
+
+
+def _hashed_labels(rows: np.ndarray) -> np.ndarray:
+    labels = rows[:, 0].tolist() if rows.shape[1] == 1 else list(map(tuple, rows.tolist()))
+    ids: dict = {}
+    try:
+        return np.array([ids.setdefault(x, len(ids)) for x in labels], dtype=np.int32)
+    except TypeError:
+        for q, x in enumerate(labels):
+            try:
+                hash(x)
+            except TypeError:
+                raise CatautoError(f"label of state {q} is not hashable: {x!r}") from None
+        raise
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
@@ -348,8 +395,9 @@ def bfs_order(delta: Any, initial: int) -> np.ndarray:
     >>> bfs_order([[2, 1], [1, 1], [0, -1]], 0).tolist()
     [0, 2, 1]
     """
-    delta = np.asarray(delta)
+    delta = _as_delta(delta, partial=True)
     n, k = delta.shape
+    initial = _state(initial, n, "bfs_order: initial")
     seen = np.zeros(n, dtype=bool)
     seen[initial] = True
     found: list[np.ndarray] = [np.array([initial])]
@@ -415,6 +463,8 @@ def refine(delta: Any, labels: Any, initial: int | None = None) -> np.ndarray:
     """
     delta = _as_delta(delta)
     n = delta.shape[0]
+    if initial is not None:
+        initial = _state(initial, n, "refine: initial")
     if n == 0:
         return np.zeros(0, dtype=np.int32)
     block = _Hopcroft(delta, dense_labels(labels, n)).run()
@@ -448,4 +498,5 @@ def bisimilar(delta: Any, labels: Any, p: int, q: int) -> bool:
     (True, False)
     """
     block = refine(delta, labels)
+    p, q = _state(p, len(block), "bisimilar: p"), _state(q, len(block), "bisimilar: q")
     return bool(block[p] == block[q])
