@@ -1,6 +1,7 @@
 """Active learning side by side with AALpy 2.0: same models, same oracle settings.
 
-Run: ``.venv/bin/python benchmarks/bench_active.py [--quick]``
+Run: ``.venv/bin/python benchmarks/bench_active.py [--quick] [--seeds N]`` (``--seeds``:
+random-Wp seeds for the TCP server, default 3; ``--quick``: two models, one seed).
 
 Every model is read once with ``catauto.automata.io.read_dot`` and handed to both
 libraries (AALpy gets the same machine converted to its own classes, since AALpy 2.0

@@ -25,6 +25,10 @@ sparse instances, ``--aalpy none`` drops it, ``--quick`` is one seed and no AALp
 machine; the ratios are measured in the same run.
 
     python benchmarks/bench_passive.py [--quick] [--seeds N] [--aalpy none|fast|all]
+        [--only tree|abbadingo|real|mealy] [--search W] [--beam B] [--time-limit S]
+        [--splits N] [--mealy-traces N]
+
+Defaults: ``--seeds 3 --aalpy fast --search 2 --beam 3 --time-limit 60 --splits 5``.
 """
 
 from __future__ import annotations

@@ -403,3 +403,5 @@ def test_demo_refuses_a_file_as_its_folder(tmp_path: Path, capsys) -> None:
     not_a_dir.write_text("keep me", encoding="utf-8")
     code, _, err = run("demo", "--dir", not_a_dir, capsys=capsys)
     assert code == 2 and "not a folder" in err and not_a_dir.read_text() == "keep me"
+    code, _, err = run("demo", "--dir", tmp_path, "-o", not_a_dir, capsys=capsys)
+    assert code == 2 and "takes no -o" in err and not_a_dir.read_text() == "keep me"

@@ -3,7 +3,8 @@
 Exit codes: 0 success, 1 a check failed (``equiv`` found a difference), 2 bad input
 (one line on stderr that names the problem, never a traceback).
 
-Every command takes the common options ``--seed``, ``--quiet`` and ``--output``.
+Every command takes the common options ``--seed`` (used by the commands that draw at
+random), ``--quiet`` and ``--output`` (refused by ``demo``, which writes into ``--dir``).
 A command is a function ``run(args, out) -> int`` registered with ``@command``, which
 also gets the function that adds its arguments and an example for its ``--help``::
 
@@ -386,7 +387,9 @@ def _learned_options(p: argparse.ArgumentParser) -> None:
 
 def _learn_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("traces", help="trace file: Abbadingo (with sym/out), StaMinA, .csv or .jsonl")
-    p.add_argument("--algorithm", choices=("rpni", "edsm", "neural"), default="edsm")
+    p.add_argument(
+        "--algorithm", choices=("rpni", "edsm", "neural"), default="edsm", help="default: edsm"
+    )
     p.add_argument("--kind", choices=("dfa", "moore", "mealy"), help="default: from the data")
     p.add_argument("--max-states", type=int, help="bound on states (neural: its size, default 10)")
     p.add_argument(
@@ -469,10 +472,20 @@ def _learn_active_args(p: argparse.ArgumentParser) -> None:
     from catauto.automata.learn.active import ALGORITHMS, ORACLES
 
     p.add_argument("model", help="machine file (.dot, .gv, .json), learned as a black box")
-    p.add_argument("--algorithm", choices=tuple(ALGORITHMS), default="lsharp")
-    p.add_argument("--oracle", choices=ORACLES, default="random-wp")
     p.add_argument(
-        "--tests", type=int, default=10000, help="tests per query of random-wp and random-words"
+        "--algorithm", choices=tuple(ALGORITHMS), default="lsharp", help="default: lsharp"
+    )
+    p.add_argument(
+        "--oracle", choices=ORACLES, default="random-wp",
+        help="equivalence oracle (default: random-wp); perfect uses the model itself, w and wp"
+        " are the W- and Wp-method with one extra state, random-w, random-words and"
+        " random-walk draw tests at random (see catauto.automata.learn.oracle)",
+    )  # fmt: skip
+    p.add_argument(
+        "--tests",
+        type=int,
+        default=10000,
+        help="tests per query of random-wp and random-words (default 10000)",
     )
     p.add_argument(
         "--forget-tests",
@@ -514,7 +527,10 @@ def _learn_active(args: argparse.Namespace, out: Output) -> int:
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dir", default=".", help="where report.html goes (default: here)")
-    p.add_argument("--data", metavar="DIR", help="automata_data folder (default: ../shared)")
+    p.add_argument(
+        "--data", metavar="DIR",
+        help="the automata_data folder (default: shared/automata_data beside the repository)",
+    )  # fmt: skip
     p.add_argument("--strict", action="store_true", help="exit 1 unless every result is exact")
 
 
@@ -530,6 +546,8 @@ def _demo(args: argparse.Namespace, out: Output) -> int:
 
     if Path(args.dir).exists() and not Path(args.dir).is_dir():
         raise CatautoError(f"{args.dir}: not a folder (--dir is where report.html goes)")
+    if args.output:
+        raise CatautoError("demo writes report.html into --dir; it takes no -o")
     data = Path(args.data) if args.data else None
     return demo.main(Path(args.dir), args.seed, data, args.quiet, args.strict)
 
@@ -566,7 +584,11 @@ class _Parser(argparse.ArgumentParser):
 
 def _common() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    common.add_argument(
+        "--seed", type=int, default=0,
+        help="random seed of the commands that draw at random: learn, learn-active, demo"
+        " (default 0)",
+    )  # fmt: skip
     common.add_argument("-q", "--quiet", action="store_true", help="print nothing on success")
     common.add_argument("-o", "--output", metavar="FILE", help="write the result to FILE")
     return common

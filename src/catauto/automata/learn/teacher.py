@@ -125,7 +125,9 @@ class Teacher:
     """A system under learning behind a cache (observation tree) with query counts.
 
     Subclasses implement ``_ask`` (a fresh run of the system on a whole word, returning
-    output indices) and, if they can, ``_open``/``_step`` for step-by-step runs.
+    output indices) and, if they can, ``_open``/``_step`` for step-by-step runs. With
+    ``keep_tests=False`` (every teacher takes it) the cache keeps an oracle's failed tests
+    only, not the passed ones (see the module doc).
     """
 
     #: Whether one run of the system reports the output of every prefix.
