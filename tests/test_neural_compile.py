@@ -86,3 +86,58 @@ def test_bad_batch_shape_is_an_error():
     para, params = compile_machine(m)
     with pytest.raises(CatautoError, match=r"int\[B, T\]"):
         para.apply(params, np.zeros(3, np.int32))
+
+
+@settings(max_examples=10, deadline=None)
+@given(data=st.data())
+def test_symbol_words_are_encoded_through_the_alphabet(data):
+    """Symbols that look like indices ("1" is input 0 here) are still symbols: a list of
+    words runs as the symbolic machine reads it."""
+    m = data.draw(dfas(max_states=4, inputs=("1", "0")))
+    ws = data.draw(st.lists(words(("1", "0"), max_len=4), min_size=1, max_size=4))
+    para, params = compile_machine(m, size=5)
+    got = para.apply(params, [list(w) for w in ws])
+    np.testing.assert_array_equal(np.asarray(got), m.accepts_batch(ws))
+
+
+def test_digit_symbols_are_not_indices():
+    m = DFA([[1, 0], [1, 1]], accepting=[False, True], inputs=("1", "0"))  # contains "1"
+    para, params = compile_machine(m)
+    assert para.apply(params, [["1"], ["0"], ["0", "1"]]).tolist() == [True, False, True]
+
+
+@pytest.mark.parametrize(
+    ("batch", "match"),
+    [
+        (np.array([[0, 1, 2]]), r"indices outside 0\.\.1"),
+        (np.array([[0, -1]]), r"indices outside 0\.\.1"),
+        ((np.array([[1, 1]]), np.array([3])), "from 0 to the row.s width"),
+        ((np.array([[1, 1]]), np.array([-1])), "from 0 to the row.s width"),
+        ((np.array([[1, 1], [0, 0]]), np.array([1, 2, 2])), "one length per row"),
+        ([[0, 1], [1]], "symbol 0 at position 0"),  # a list holds symbols, not indices
+        (["ab", "ac"], "symbol 'c' at position 1"),
+        ((["ab"], np.array([2])), "lengths go with a padded int array"),
+    ],
+)
+def test_bad_batches_are_refused_like_the_symbolic_run(batch, match):
+    m = DFA([[1, 0], [0, 1]], accepting=[True, False], inputs="ab")
+    para, params = compile_machine(m)
+    with pytest.raises(CatautoError, match=match):
+        para.apply(params, batch)
+
+
+def test_a_complete_mealy_refuses_indices_outside_its_inputs():
+    m = Mealy([[0, 1], [1, 0]], output=[[0, 1], [1, 0]], inputs="ab", outputs="xy")
+    para, params = compile_machine(m)
+    with pytest.raises(CatautoError, match=r"indices outside 0\.\.1"):
+        para.apply(params, np.array([[0, 5, 1]]))
+    assert para.apply(params, [["a", "b", "b"]]).tolist() == [[0, 1, 0]]
+
+
+def test_traced_batches_run_unchecked_and_non_machines_are_refused():
+    m = DFA([[1, 0], [0, 1]], accepting=[True, False], inputs="ab")
+    para, params = compile_machine(m)
+    W = np.array([[0, 1], [0, 0]])
+    assert jax.jit(para.apply)(params, W).tolist() == para.apply(params, W).tolist()
+    with pytest.raises(CatautoError, match="expected a DFA, Moore or Mealy"):
+        compile_machine("x")

@@ -144,6 +144,35 @@ def test_relax_limits():
     assert np.allclose(np.asarray(relax(logits, 1e6)), 1 / 3, atol=1e-4)
 
 
+@pytest.mark.parametrize("zero", [0, 0.0, np.float32(0), np.float64(0), jnp.float32(0)])
+def test_zero_temperature_of_any_scalar_type_is_the_argmax(zero):
+    assert relax(jnp.array([[0.0, 2.0, 1.0]]), zero).tolist() == [[0.0, 1.0, 0.0]]
+    model, W = SoftAutomaton("dfa", 3, 2), np.array([[0, 1, 1], [1, 1, 1], [0, 0, 1]])
+    for seed in range(20):  # some seeds' relaxed run at temperature 1 decides otherwise
+        params = model.init(seed)
+        assert model.decide(params, W, zero).tolist() == model.decide(params, W, 0).tolist()
+        assert not np.isnan(np.asarray(model.run(params, W, zero))).any()
+
+
+@pytest.mark.parametrize(
+    ("batch", "match"),
+    [
+        ([[0, 5]], "symbol 5 at position 1"),
+        (np.array([[0, 2]]), r"indices outside 0\.\.1"),
+        ((np.array([[0, 1]]), np.array([7])), "from 0 to the row.s width"),
+        ((np.array([[0, 1]]), np.array([1, 2])), "one length per row"),
+        (np.array([[0.0, 1.0]]), "integer input indices"),
+        (["ab"], "symbol 'a' at position 0"),
+    ],
+)
+def test_the_soft_automaton_refuses_bad_batches(batch, match):
+    model = SoftAutomaton("dfa", 3, 2)
+    params = model.init(0)
+    for run in (model.decide, model.run):
+        with pytest.raises(CatautoError, match=match):
+            run(params, batch)
+
+
 def test_bad_models_are_refused():
     with pytest.raises(CatautoError, match="kind"):
         SoftAutomaton("nfa", 2, 2)
@@ -261,7 +290,7 @@ def test_too_few_states_is_reported_plainly():
         result = learn_automaton(data, max_states=5, steps=50, **FAST)
     assert not result.consistent
     assert result.accuracy < 1.0
-    assert result.message.startswith("no machine consistent with all 400 traces")
+    assert result.message.startswith("no machine consistent with all 400 labelled words")
     assert (result.restart_errors > 0).all()
     assert result.restart_errors[result.restart] == result.restart_errors.min()
 
@@ -312,6 +341,23 @@ def test_data_errors_name_the_problem():
         learn_automaton(Sample(["ab"], [True]), kind="mealy", **FAST)
     with pytest.raises(CatautoError, match="max_states"):
         learn_automaton(Sample(["ab"], [True]), max_states=0, **FAST)
+
+
+def test_data_without_labels_or_inputs_is_refused_up_front():
+    with pytest.raises(CatautoError, match="no word of the data is labelled"):
+        learn_automaton(Sample(["a", "b"], [None, None]), **FAST)
+    for empty in (Sample(["", ""], [True, True]), IOTraces(["", ""], ["", ""])):
+        with pytest.raises(CatautoError, match=r"no input symbols.*rpni"):
+            learn_automaton(empty, **FAST)
+    with pytest.raises(CatautoError, match=r"temperature must be a pair"):
+        learn_automaton(Sample(["ab"], [True]), temperature=(1.0,), **FAST)
+
+
+def test_the_message_counts_the_labelled_words_only():
+    data = Sample(["a", "b", "ab"], [True, None, False])
+    result = learn_automaton(data, max_states=2, steps=100, **FAST)
+    assert result.consistent
+    assert result.message.startswith("consistent with all 2 labelled words:")
 
 
 def test_encoding_of_traces():

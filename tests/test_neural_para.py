@@ -98,3 +98,30 @@ def test_cells_shapes_and_parameter_counts():
     g, (h, c), m, p = _cells(jax.random.key(0))
     assert g.shape == h.shape == c.shape == (2, 5) and m.shape == (2, 2)
     assert n_params(p) == 4 * 5 + 5 * 5 + 5
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_numpy_and_jax_int_seeds_are_seeds(seed):
+    data = jax.random.key_data(jax.random.key(seed))
+    for s in (seed, np.uint32(seed), jnp.uint32(seed)):
+        assert np.array_equal(jax.random.key_data(as_key(s)), data)
+    net = dense(2, 3) >> dense(3, 1)  # a composite splits a JAX int as it splits the int
+    assert leaves_equal(net.init(jnp.uint32(seed)), net.init(seed))
+
+
+def leaves_equal(a, b):
+    return all(np.array_equal(x, y) for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b)))
+
+
+@pytest.mark.parametrize("seed", [-1, 2**32, 2**32 + 3, np.int64(-5), jnp.int32(-1)])
+def test_seeds_outside_32_bits_are_refused_not_wrapped(seed):
+    with pytest.raises(CatautoError, match=r"seeds\) must be in 0\.\.2\*\*32-1"):
+        as_key(seed)
+    with pytest.raises(CatautoError, match="seeds"):
+        dense(2, 3).init(seed)
+
+
+def test_vmapped_int_seeds_are_seeds():
+    keys = jax.vmap(lambda s: jax.random.key_data(as_key(s)))(jnp.arange(3))
+    assert np.array_equal(keys[2], jax.random.key_data(jax.random.key(2)))

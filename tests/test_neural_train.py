@@ -157,6 +157,23 @@ def test_ready_batches_and_bad_inputs():
         fit(loss, params0(), (X, y), batch_size=7, devices=[jax.devices()[0]] * 2, progress=False)
 
 
+@pytest.mark.parametrize("batch_size", [0, -2, 2.5])
+def test_bad_batch_sizes_are_refused(batch_size):
+    X, y = problem(n=16)
+    with pytest.raises(
+        CatautoError, match=f"batch_size must be an int >= 1 or None, got {batch_size}"
+    ):
+        fit(loss, params0(), (X, y), batch_size=batch_size, epochs=1, progress=False)
+
+
+def test_nan_validation_loss_is_refused_like_nan_training_loss():
+    X, y = problem(n=16)
+    with pytest.raises(
+        NonFiniteLossError, match=r"validation loss is nan after epoch 1 \(step 1\)"
+    ):
+        fit(loss, params0(), (X, y), val_data=(X, y * np.nan), epochs=3, patience=5, progress=False)
+
+
 MULTI_DEVICE = textwrap.dedent(
     """
     import sys

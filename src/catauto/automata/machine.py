@@ -278,8 +278,10 @@ class Machine:
                 if lengths is None
                 else np.asarray(lengths, dtype=np.int64)
             )
-            if lengths.shape != (len(words),) or (lengths > words.shape[1]).any():
-                raise MachineError("lengths must give one length per row, at most its width")
+            if lengths.shape != (len(words),) or ((lengths < 0) | (lengths > words.shape[1])).any():
+                raise MachineError(
+                    "lengths must give one length per row, from 0 to the row's width"
+                )
             if words.size and (words.min() < 0 or words.max() >= self.n_inputs):
                 mask = np.arange(words.shape[1]) < lengths[:, None]  # padding may be anything
                 if ((words < 0) | (words >= self.n_inputs))[mask].any():

@@ -47,6 +47,7 @@ import numpy as np
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
 from catauto.errors import CatautoError
 from catauto.neural.cells import constant_state
+from catauto.neural.compile import checked_batch
 from catauto.neural.fold import run_moore, scan, split_batch
 from catauto.neural.para import Para, Reparam, as_key
 
@@ -57,13 +58,16 @@ KINDS = ("dfa", "moore", "mealy")
 
 
 def relax(logits: Array, temperature: float | Array) -> Array:
-    """``softmax(logits / temperature)`` over the last axis; temperature ``0`` (a Python
-    number) gives the one-hot ``argmax`` (first maximum on ties), the limit ``τ -> 0``.
+    """``softmax(logits / temperature)`` over the last axis; temperature ``0`` (any
+    concrete scalar: a Python, numpy or JAX number) gives the one-hot ``argmax`` (first
+    maximum on ties), the limit ``τ -> 0``. A traced temperature (an argument of a
+    ``jit``-ed function) cannot be inspected: it is taken as nonzero, so a traced 0
+    gives NaN; pass 0 as a concrete (or static) value.
 
     >>> relax(jnp.array([1.0, 3.0, 3.0]), 0).tolist()
     [0.0, 1.0, 0.0]
     """
-    if isinstance(temperature, int | float) and temperature == 0:
+    if _is_zero(temperature):
         return jax.nn.one_hot(jnp.argmax(logits, -1), logits.shape[-1], dtype=logits.dtype)
     return jax.nn.softmax(logits / temperature, axis=-1)
 
@@ -148,7 +152,7 @@ class SoftAutomaton:
 
     def run(self, params: dict, batch: Any, temperature: float | Array = 1.0) -> Array:
         """Output distributions of a batch (see :meth:`emit`); jitted per model."""
-        words, lengths = _encoded(batch)
+        words, lengths = _encoded(self, batch)
         hard = _is_zero(temperature)
         return _run(self, hard, params, words, lengths, 1.0 if hard else temperature)
 
@@ -157,7 +161,7 @@ class SoftAutomaton:
         (:func:`~catauto.neural.compile_machine`): DFA ``bool[B]`` (accepted),
         Moore ``int32[B, T + 1]``, Mealy ``int32[B, T]`` (-1 past a row's length).
         At temperature 0 this is the symbolic run of :func:`machine_of`'s machine."""
-        words, lengths = _encoded(batch)
+        words, lengths = _encoded(self, batch)
         hard = _is_zero(temperature)
         return _decide(self, hard, params, words, lengths, 1.0 if hard else temperature)
 
@@ -269,17 +273,31 @@ def transition_logits(params: dict) -> Array:
     return logits
 
 
-def _is_zero(temperature: Any) -> bool:
-    return isinstance(temperature, int | float) and temperature == 0
+def _is_zero(x: Any) -> bool:
+    """Whether ``x`` is a concrete scalar equal to 0 (a traced value is not)."""
+    if isinstance(x, jax.core.Tracer) or np.ndim(x) != 0:
+        return False
+    return bool(x == 0)
 
 
-def _encoded(batch: Any) -> tuple[Array, Array]:
-    """``(int32[B, T], int32[B])`` from ``words`` or ``(words, lengths)``."""
+@lru_cache(maxsize=32)
+def _index_machine(k: int) -> Machine:
+    """A machine with the soft automaton's inputs ``0..k-1`` (as :func:`machine_of`
+    names them): its batch encoding checks the soft automaton's batches."""
+    return DFA(np.zeros((1, k), np.int32), [False])
+
+
+def _encoded(model: SoftAutomaton, batch: Any) -> tuple[Array, Array]:
+    """``(int32[B, T], int32[B])`` from ``words`` or ``(words, lengths)``, checked on the
+    host (see :func:`~catauto.neural.compile.checked_batch`): input indices ``0..k-1``."""
     words, lengths = split_batch(batch)
-    words = jnp.asarray(words, jnp.int32)
+    dtype = getattr(words, "dtype", None)
+    if dtype is not None and not np.issubdtype(dtype, np.integer):
+        raise CatautoError(f"soft automaton: words must be integer input indices, got {dtype}")
+    words, lengths = checked_batch(_index_machine(model.n_inputs), batch)
     if lengths is None:
         return words, jnp.full(words.shape[0], words.shape[1], jnp.int32)
-    return words, jnp.asarray(lengths, jnp.int32)
+    return words, lengths
 
 
 @partial(jax.jit, static_argnums=(0, 1))

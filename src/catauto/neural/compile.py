@@ -9,7 +9,10 @@ arithmetic only ever adds products of zeros and ones.
 
 Batch format: ``(words, lengths)``, ``words: int[B, T]`` input indices (padding past a
 row's length is ignored) and ``lengths: int[B]``, exactly what ``m.encode_batch(words)``
-returns; a bare ``int[B, T]`` means every row is a whole word. ``para.apply`` returns
+returns; a bare ``int[B, T]`` means every row is a whole word, and a list of words is
+encoded through ``m``'s alphabet (its symbols are never read as indices). The batch is
+checked as ``m.accepts_batch`` checks it (see :func:`checked_batch`). ``para.apply``
+returns
 
 - DFA: ``bool[B]``, equal to ``m.accepts_batch(words)``;
 - Moore: ``int32[B, T + 1]`` output indices, equal to ``m.transduce_batch(words)[0]``;
@@ -40,7 +43,7 @@ from catauto.errors import CatautoError
 from catauto.neural.fold import scan, split_batch
 from catauto.neural.para import Para
 
-__all__ = ["compile_machine", "machine_weights"]
+__all__ = ["checked_batch", "compile_machine", "machine_weights"]
 
 Array = jax.Array
 
@@ -53,6 +56,8 @@ def machine_weights(m: Machine, size: int | None = None) -> dict[str, np.ndarray
     ``size`` pads the state dimension to ``size >= n'`` with unreachable states, so
     machines of different sizes share one shape (one compilation, or a ``vmap``).
     """
+    if not isinstance(m, Moore | Mealy):  # DFA is a Moore machine
+        raise CatautoError(f"compile_machine: expected a DFA, Moore or Mealy, got {type(m)}")
     n, k = m.delta.shape
     partial = not m.is_complete
     needed = n + 1 if partial else n
@@ -72,12 +77,32 @@ def machine_weights(m: Machine, size: int | None = None) -> dict[str, np.ndarray
         O = np.zeros((k, size, n_out), np.float32)
         aa, qq = np.nonzero(m.output.T >= 0)
         O[aa, qq, m.output.T[aa, qq]] = 1.0
-    elif isinstance(m, Moore):
+    else:
         O = np.zeros((size, n_out), np.float32)
         O[np.arange(n), m.output] = 1.0
-    else:
-        raise CatautoError(f"compile_machine: expected a DFA, Moore or Mealy, got {type(m)}")
     return {"start": start, "transitions": T, "outputs": O}
+
+
+def checked_batch(m: Machine, batch: Any) -> tuple[Array, Array | None]:
+    """``batch`` as ``(int32[B, T], int32[B] | None)`` for ``m`` (``None``: every row is
+    whole), checked on the host by ``m``'s own batch encoding: a list of words is
+    encoded through ``m``'s alphabet, an integer array must hold indices ``0..k-1`` and
+    lengths from 0 to its width, else a :class:`~catauto.automata.MachineError`.
+
+    Traced inputs (the batch of a ``jit``-ed or ``vmap``-ed call) cannot be inspected:
+    they are taken as indices unchecked (an index outside ``0..k-1`` reads as no input
+    at all: its one-hot row is zero), so check a concrete batch before tracing.
+    """
+    words, lengths = split_batch(batch)
+    if isinstance(words, jax.core.Tracer) or isinstance(lengths, jax.core.Tracer):
+        lengths = None if lengths is None else jnp.asarray(lengths, jnp.int32)
+        return jnp.asarray(words, jnp.int32), lengths
+    dtype = getattr(words, "dtype", None)
+    if dtype is not None and np.issubdtype(dtype, np.integer) and np.ndim(words) != 2:
+        raise CatautoError(f"a batch's words must be int[B, T], got shape {np.shape(words)}")
+    W, L = m._as_batch(words, lengths)  # raises what m.accepts_batch raises
+    whole = lengths is None and (L == W.shape[1]).all()  # the unmasked run: cheaper
+    return jnp.asarray(W, jnp.int32), None if whole else jnp.asarray(L, jnp.int32)
 
 
 def _step(T: Array, h: Array, x: Array) -> Array:
@@ -131,11 +156,6 @@ def compile_machine(
     kind = "dfa" if isinstance(m, DFA) else "mealy" if isinstance(m, Mealy) else "moore"
 
     def apply(p: dict, batch: Any) -> Array:
-        words, lengths = split_batch(batch)
-        words = jnp.asarray(words, jnp.int32)
-        if words.ndim != 2:
-            raise CatautoError(f"compiled machine: words must be int[B, T], got {words.shape}")
-        lengths = None if lengths is None else jnp.asarray(lengths, jnp.int32)
-        return _run(kind, scores, p, words, lengths)
+        return _run(kind, scores, p, *checked_batch(m, batch))
 
     return Para(lambda key: params, apply), params

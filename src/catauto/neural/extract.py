@@ -346,7 +346,13 @@ def learn_automaton(
         )
     if settle < 0:
         raise CatautoError(f"settle must be >= 0, got {settle}")
-    if not min(*temperature, shrink_temperature) > 0:
+    try:
+        t_start, t_end = map(float, temperature)
+    except (TypeError, ValueError):
+        raise CatautoError(
+            f"temperature must be a pair (start, end), got {temperature!r}"
+        ) from None
+    if not min(t_start, t_end, shrink_temperature) > 0:
         raise CatautoError(
             f"temperatures must be > 0, got {temperature} and shrink_temperature="
             f"{shrink_temperature}"
@@ -356,6 +362,13 @@ def learn_automaton(
     start_time = time.perf_counter()
     tree = prefix_tree(data, kind)
     enc = _encode(data, tree)
+    if not enc.inputs:
+        raise CatautoError(
+            "learn_automaton: the data has no input symbols (every word is empty), so there "
+            "are no transitions to learn; rpni(data) gives the one-state machine it implies"
+        )
+    if not enc.n_labels:
+        raise CatautoError("learn_automaton: no word of the data is labelled: nothing to learn")
     needed = len(distinct_prefixes(tree))  # states any fit must have
     model = SoftAutomaton(
         enc.kind, max_states, len(enc.inputs), max(len(enc.outputs), 1), identity_bias, init_scale
@@ -365,7 +378,6 @@ def learn_automaton(
     optimizer = _adam(float(learning_rate))
     rng = np.random.default_rng(seed)
     longest = int(enc.lengths.max())
-    t_start, t_end = temperature
     history: list[dict] = []
     snapshots: list[tuple[int, int, Any]] = []  # (check, step, stacked parameters)
     leader: _Leader | None = None
@@ -446,14 +458,17 @@ def learn_automaton(
     accuracy = data.accuracy(machine)
     consistent = accuracy == 1.0
     seconds = time.perf_counter() - start_time
+    # what data.accuracy checked: a sample's labelled words, every input/output trace
+    labelled = int(data.labelled.sum()) if isinstance(data, Sample) else None
+    checked = f"{len(data)} traces" if labelled is None else f"{labelled} labelled words"
     if consistent:
         message = (
-            f"consistent with all {len(data)} traces: {machine.n_states} states "
+            f"consistent with all {checked}: {machine.n_states} states "
             f"(restart {restart} of {seeds}, {step} steps, {seconds:.1f} s)"
         )
     else:
         message = (
-            f"no machine consistent with all {len(data)} traces found with "
+            f"no machine consistent with all {checked} found with "
             f"max_states={max_states}: the best of {seeds} restarts gets {accuracy:.1%} right "
             f"({leader.key[0]} labels unexplained) after {step} steps; raise "
             "max_states, steps or seeds"

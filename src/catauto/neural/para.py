@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
 
 from catauto.errors import CatautoError
@@ -35,23 +36,40 @@ from catauto.para import Para, Reparam, register_split, split_key
 __all__ = ["Para", "Reparam", "as_key", "split_key", "n_params", "init_params"]
 
 
-def _split_jax(key: jax.Array, n: int) -> tuple[jax.Array, ...]:
-    return tuple(jax.random.split(key, n))
+def _split_jax(key: jax.Array, n: int) -> tuple[Any, ...]:
+    if _is_seed(key) and not isinstance(key, jax.core.Tracer):
+        return tuple(split_key(_seed(key), n))  # a JAX int is a seed like any int
+    return tuple(jax.random.split(as_key(key), n))
 
 
 register_split(jax.Array, _split_jax)
 
 
+def _is_seed(key: Any) -> bool:
+    """An integer scalar (Python, numpy or JAX; not a bool) rather than a JAX key."""
+    if isinstance(key, jax.Array):
+        return key.ndim == 0 and jnp.issubdtype(key.dtype, np.integer)
+    return isinstance(key, int | np.integer) and not isinstance(key, bool)
+
+
+def _seed(key: Any) -> int:
+    seed = int(key)
+    if not 0 <= seed < 2**32:  # JAX seeds are 32-bit: refuse rather than wrap
+        raise CatautoError(f"int keys (seeds) must be in 0..2**32-1, got {seed}")
+    return seed
+
+
 def as_key(key: Any) -> jax.Array:
-    """A JAX key from a JAX key (returned as is) or an int seed.
+    """A JAX key from a JAX key (returned as is) or an int seed ``0 <= seed < 2**32``
+    (a Python, numpy or JAX integer; a traced one, e.g. under ``vmap``, is unchecked).
 
     >>> bool((jax.random.key_data(as_key(3)) == jax.random.key_data(jax.random.key(3))).all())
     True
     """
+    if _is_seed(key):
+        return jax.random.key(key if isinstance(key, jax.core.Tracer) else _seed(key))
     if isinstance(key, jax.Array):
         return key
-    if isinstance(key, int | np.integer) and not isinstance(key, bool):
-        return jax.random.key(int(key) % 2**32)
     raise CatautoError(f"expected a jax.random key or an int seed, got {type(key).__name__}")
 
 

@@ -65,8 +65,8 @@ VERSION = 1
 
 
 class NonFiniteLossError(CatautoError):
-    """The loss became NaN or infinite; ``step``/``epoch`` say where, ``params`` holds the
-    last parameters with a finite loss."""
+    """The loss (or the validation loss) became NaN or infinite; ``step``/``epoch`` say
+    where, ``params`` holds the last parameters with a finite training loss."""
 
     def __init__(self, message: str, step: int, epoch: int, params: Any) -> None:
         super().__init__(message)
@@ -298,6 +298,8 @@ def fit(
     devices = list(devices) if devices is not None else jax.devices()[:1]
     if len(devices) > 1 and isinstance(data, Batches):
         raise CatautoError("fit: data-parallel training (several devices) needs array data")
+    if batch_size is not None and not (isinstance(batch_size, int | np.integer) and batch_size > 0):
+        raise CatautoError(f"fit: batch_size must be an int >= 1 or None, got {batch_size!r}")
     if batch_size is not None and batch_size % len(devices):
         raise CatautoError(
             f"fit: batch_size {batch_size} is not divisible by the {len(devices)} devices"
@@ -377,6 +379,14 @@ def fit(
                 for v in _minibatches(val_data, None, None)
             ]
             record["val_loss"] = float(np.mean(vals))
+            if not math.isfinite(record["val_loss"]):  # it would never improve: stop here
+                raise NonFiniteLossError(
+                    f"fit: validation loss is {record['val_loss']} after epoch {epoch + 1} "
+                    f"(step {result.step}); check the validation data",
+                    result.step,
+                    epoch,
+                    jax.device_get(params),
+                )
         record["seconds"] = time.monotonic() - t0
         result.history.append(record)
         bar.epoch_end(record)
