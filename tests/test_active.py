@@ -304,6 +304,20 @@ def test_teacher_errors_name_what_is_wrong():
         FunctionTeacher(lambda w: "no", "ab", "dfa").output("a")
 
 
+def test_only_complete_suites_ask_every_prefix_of_a_system_that_reports_the_end():
+    target = zoo.tomita(4)
+
+    def teacher():
+        return FunctionTeacher(target.accepts, target.inputs, "dfa", returns="last")
+
+    random_words = teacher()
+    assert equivalence_query(RandomWordOracle(n_words=40), target, random_words) is None
+    assert random_words.stats.resets == random_words.stats.tests == 40  # one run a test
+    suite = teacher()
+    assert equivalence_query(WMethodOracle(extra_states=1), target, suite) is None
+    assert suite.stats.resets > suite.stats.tests  # the prefixes were asked too
+
+
 def test_oracle_errors_name_what_is_wrong():
     target = zoo.tomita(4)
     for make, match in [

@@ -126,16 +126,19 @@ def runner_for(machine: Machine, teacher: Teacher) -> HypothesisRunner:
 class Oracle:
     """Base class: ``find_counterexample(hypothesis, teacher) -> word | None``."""
 
+    #: Whether a system that reports only the end is asked every prefix of a test (a
+    #: run each): complete test suites need it, random tests draw prefixes themselves.
+    every_prefix = False
+
     def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
         raise NotImplementedError
 
-    @staticmethod
     def _first_failure(
-        tests: Iterable[Sequence[int]], runner: HypothesisRunner, teacher: Teacher
+        self, tests: Iterable[Sequence[int]], runner: HypothesisRunner, teacher: Teacher
     ) -> Word | None:
-        run_test, expected = teacher.run_test, runner.expected
+        run_test, expected, every = teacher.run_test, runner.expected, self.every_prefix
         for word in tests:
-            cut = run_test(word, expected(word))
+            cut = run_test(word, expected(word), every)
             if cut >= 0:
                 return tuple(word[:cut])
         return None
@@ -539,6 +542,8 @@ class WMethodOracle(Oracle):
     ``e`` is ``extra_states``, or ``max_states - n`` when ``max_states`` is given. Finds
     every fault of a system with at most ``n + e`` states. ``max_tests`` bounds a query.
     """
+
+    every_prefix = True
 
     def __init__(
         self, extra_states: int = 1, max_states: int | None = None, max_tests: int | None = None
