@@ -89,9 +89,15 @@ def _arrays_equal(a: np.ndarray, b: np.ndarray, atol: float) -> bool:
     return bool(np.array_equal(a, b))
 
 
-def _close(a: Any, b: Any, atol: float) -> bool:
-    # np.allclose scales its relative tolerance by |b| only: check both ways for symmetry.
-    return bool(np.allclose(a, b, atol=atol) and np.allclose(b, a, atol=atol))
+def _close(a: Any, b: Any, atol: float, rtol: float = 1e-5) -> bool:
+    """``np.allclose``'s test with the relative tolerance scaled by the smaller of
+    ``|a|, |b|`` (allclose scales by ``|b|`` alone, which is not symmetric)."""
+    if isinstance(a, Number) and isinstance(b, Number):  # scalars: no numpy call
+        return a == b or abs(a - b) <= atol + rtol * min(abs(a), abs(b))
+    a, b = np.asarray(a), np.asarray(b)
+    with np.errstate(invalid="ignore"):  # inf - inf
+        near = np.abs(a - b) <= atol + rtol * np.minimum(np.abs(a), np.abs(b))
+    return bool(np.all(near | (a == b)))
 
 
 def _numeric(x: np.ndarray) -> bool:

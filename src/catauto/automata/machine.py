@@ -164,9 +164,9 @@ class Machine:
             output = output.astype(np.int32)
         if output.dtype.kind not in "iu":
             raise MachineError(f"output must hold integer indices, got dtype {output.dtype}")
-        if output.size and (output.min() < -1 or output.max() >= 2**31):
+        if output.size and (output.min() < -(2**31) or output.max() >= 2**31):
             # checked before the int32 tables, which would wrap such an index silently
-            bad = output.min() if output.min() < -1 else output.max()
+            bad = output.min() if output.min() < -(2**31) else output.max()
             raise MachineError(f"output index {bad} is not an output")
         self.delta = _frozen(delta)
         self.initial = initial
