@@ -125,3 +125,7 @@ def test_seeds_outside_32_bits_are_refused_not_wrapped(seed):
 def test_vmapped_int_seeds_are_seeds():
     keys = jax.vmap(lambda s: jax.random.key_data(as_key(s)))(jnp.arange(3))
     assert np.array_equal(keys[2], jax.random.key_data(jax.random.key(2)))
+    # a composite splits an int seed as an int: a traced one cannot be, so it is refused
+    net = dense(2, 3) >> dense(3, 1)
+    with pytest.raises(CatautoError, match="vmap over jax.random.key"):
+        jax.vmap(net.init)(jnp.arange(3))

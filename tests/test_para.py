@@ -196,7 +196,9 @@ def test_tie_and_int_keys_fail_clearly():
     with pytest.raises(CatautoError, match=r"parameter is a pair \(p, p\), got 2.0"):
         scale.tie().init(0)
     assert (scale >> scale).tie().init(0) == 2.0
-    with pytest.raises(CatautoError, match=r"int keys \(seeds\) must be >= 0, got -1"):
+    with pytest.raises(CatautoError, match=r"int keys \(seeds\) must be in 0..2\*\*32-1, got -1"):
         (scale >> scale).init(-1)
-    with pytest.raises(CatautoError, match=r"must be >= 0"):
+    with pytest.raises(CatautoError, match=r"must be in 0..2\*\*32-1"):
         split_key(np.int64(-3), 2)
+    with pytest.raises(CatautoError, match=r"must be in 0..2\*\*32-1"):
+        (scale >> scale).init(2**40)  # as a layer's JAX seed would be

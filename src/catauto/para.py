@@ -38,8 +38,8 @@ Split = Callable[[Key, int], Sequence[Key]]
 
 
 def _split_int(key: int, n: int) -> list[int]:
-    if key < 0:
-        raise CatautoError(f"int keys (seeds) must be >= 0, got {key!r}")
+    if not 0 <= key < 2**32:  # the seeds JAX takes: one domain for layers and composites
+        raise CatautoError(f"int keys (seeds) must be in 0..2**32-1, got {key!r}")
     return [int(s) for s in np.random.SeedSequence(int(key)).generate_state(n)]
 
 

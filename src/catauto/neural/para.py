@@ -37,7 +37,12 @@ __all__ = ["Para", "Reparam", "as_key", "split_key", "n_params", "init_params"]
 
 
 def _split_jax(key: jax.Array, n: int) -> tuple[Any, ...]:
-    if _is_seed(key) and not isinstance(key, jax.core.Tracer):
+    if _is_seed(key):
+        if isinstance(key, jax.core.Tracer):  # its value is unknown: cannot split as an int
+            raise CatautoError(
+                "a composite Para cannot split an int seed traced by jit or vmap:"
+                " vmap over jax.random.key(seed) keys instead"
+            )
         return tuple(split_key(_seed(key), n))  # a JAX int is a seed like any int
     return tuple(jax.random.split(as_key(key), n))
 
