@@ -240,7 +240,7 @@ def main() -> None:
         solo += [("ASML m22", model, "perfect"), ("ASML m22", model, "random-wp")]
     notes = []
     for name, m, oracle in solo:
-        r = run_catauto(m, "lsharp", oracle, 0, M22_RWP, keep_tests=False)
+        r = run_catauto(m, "lsharp", oracle, 0, M22_RWP, keep_tests=oracle == "perfect")
         print(
             f"{name:<18} {'lsharp':<6} {oracle:<9} {'catauto':<8} {r['states']:>6}"
             f" {r['mq']:>7} {r['eq']:>4} {r['symbols']:>9} {r['time']:>8.4f}"

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from catauto import cli
-from catauto.automata import DFA, Mealy, io
+from catauto.automata import DFA, Mealy, draw, io
 from catauto.automata.draw import dot_available
 
 # Three states, the last two equivalent: not minimal. Accepts words ending in 'b'.
@@ -346,13 +346,24 @@ def test_learn_writes_a_consistent_machine(tmp_path: Path, capsys) -> None:
     assert io.read(picture) == learned
 
 
-def test_learn_checks_its_outputs_first_and_keeps_their_formats(tmp_path: Path, capsys) -> None:
+def test_learn_checks_its_outputs_first_and_keeps_their_formats(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
     path = tmp_path / "train.a"
     path.write_text(ABBADINGO, encoding="utf-8")
     model, text = tmp_path / "m.json", tmp_path / "m_dot.txt"
     model.write_text("OLD", encoding="utf-8")
     code, out, err = run("learn", path, "-o", tmp_path / "m.txt", capsys=capsys)
     assert code == 2 and "unknown machine format" in err and "states" not in out  # not learned
+
+    def no_graphviz(*args, **kwargs):
+        raise draw.DotNotFoundError("dot failed")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(draw, "image", no_graphviz)
+        code, _, err = run("learn", path, "-o", model, "--svg", tmp_path / "m.svg", capsys=capsys)
+    assert code == 2 and "dot failed" in err
+    assert model.read_text(encoding="utf-8") == "OLD"  # the picture comes first
     code, _, _ = run("learn", path, "-o", model, "--dot", text, capsys=capsys)
     assert code == 0 and text.read_text(encoding="utf-8").startswith("digraph")  # DOT, as asked
     if dot_available():
@@ -372,18 +383,14 @@ def test_learn_with_a_search_and_its_bad_values(tmp_path: Path, capsys) -> None:
     assert code == 2 and err.count("\n") == 1 and "search >= 0" in err
     code, _, err = run("learn", path, "--search", "2", "--beam", "0", capsys=capsys)
     assert code == 2 and err.count("\n") == 1 and "beam >= 1" in err
-    for wrong in (
-        ["--algorithm", "rpni", "--search", "2"],
-        ["--beam", "3"],
-        ["--time-limit", "5"],
-        ["--algorithm", "rpni", "--time-limit", "5"],
+    for wrong, message in (
+        (["--algorithm", "rpni", "--search", "2"], "are for --algorithm edsm"),
+        (["--beam", "3"], "needs --search"),
+        (["--time-limit", "5"], "bounds edsm --search"),
+        (["--algorithm", "rpni", "--time-limit", "5"], "bounds edsm --search"),
     ):
         code, _, err = run("learn", path, *wrong, capsys=capsys)
-        assert code == 2 and (
-            "are for --algorithm edsm" in err
-            or "needs --search" in err
-            or "bounds edsm --search" in err
-        ), wrong
+        assert code == 2 and message in err, wrong
 
 
 def test_learn_active_checks_its_result(files, tmp_path: Path, capsys) -> None:
@@ -396,6 +403,10 @@ def test_learn_active_checks_its_result(files, tmp_path: Path, capsys) -> None:
         "learn-active", files["toggle"], "--oracle", "wp", "--forget-tests", capsys=capsys
     )
     assert code == 0 and "; equivalent" in out
+    code, _, err = run(
+        "learn-active", files["toggle"], "--oracle", "wp", "--tests", "5", capsys=capsys
+    )
+    assert code == 2 and "--tests is for the random-wp and random-words oracles" in err
 
 
 def test_demo_refuses_a_file_as_its_folder(tmp_path: Path, capsys) -> None:

@@ -157,7 +157,7 @@ def test_ready_batches_and_bad_inputs():
         fit(loss, params0(), (X, y), batch_size=7, devices=[jax.devices()[0]] * 2, progress=False)
 
 
-@pytest.mark.parametrize("batch_size", [0, -2, 2.5])
+@pytest.mark.parametrize("batch_size", [0, -2, 2.5, True])
 def test_bad_batch_sizes_are_refused(batch_size):
     X, y = problem(n=16)
     with pytest.raises(

@@ -69,6 +69,19 @@ def read_text(path: PathLike) -> str:
     return text.removeprefix("\ufeff")
 
 
+def text_lines(text: str) -> list[str]:
+    """The lines of ``text``, ended by ``\\n`` only (``\\r\\n`` too): ``str.splitlines``
+    also breaks at form feeds, U+2028 and more, which a symbol or a JSON string may hold.
+
+    >>> text_lines("a\\r\\nb\\u2028c\\n")
+    ['a', 'b\\u2028c']
+    """
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
+    if lines[-1] == "":
+        lines.pop()  # the final newline ends the last line, it starts none
+    return lines
+
+
 def atomic_write(path: PathLike, data: str | bytes) -> None:
     """Write ``data`` (text as UTF-8) to ``path`` atomically: all of it or nothing.
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from catauto._files import atomic_write, read_text
+from catauto._files import atomic_write, read_text, text_lines
 from catauto.errors import CatautoError
 
 __all__ = ["COMMANDS", "Command", "Output", "command", "main"]
@@ -325,9 +325,7 @@ def _run(args: argparse.Namespace, out: Output) -> int:
     m = _read(args.model)
     texts = [(w, f"word {i + 1}") for i, w in enumerate(args.words)]
     if args.file is not None:
-        lines = [line.rstrip("\r") for line in read_text(args.file).split("\n")]
-        if lines and not lines[-1]:
-            lines.pop()  # the final newline ends the last line, it starts none
+        lines = text_lines(read_text(args.file))
         texts += [(line, f"line {n + 1} of {args.file}") for n, line in enumerate(lines)]
     if not texts:
         raise CatautoError("no words given: pass WORD arguments or --file FILE")
@@ -346,7 +344,7 @@ def _read_traces(path: str):
         return learn.read_csv(path)
     if suffix in (".jsonl", ".ndjson"):
         return learn.read_jsonl(path)
-    first = next((line for line in read_text(path).split("\n") if line.strip()), "")
+    first = next((line for line in text_lines(read_text(path)) if line.strip()), "")
     if first.lstrip()[:1] in ("+", "-", "?"):
         return learn.read_stamina(path)
     return learn.read_abbadingo(path)
@@ -484,7 +482,6 @@ def _learn_active_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--tests",
         type=int,
-        default=10000,
         help="tests per query of random-wp and random-words (default 10000)",
     )
     p.add_argument(
@@ -506,12 +503,16 @@ def _learn_active(args: argparse.Namespace, out: Output) -> int:
     from catauto.automata.learn.active import learn_active_model
 
     _check_learned_outputs(args)
+    if args.tests is not None and args.oracle not in ("random-wp", "random-words"):
+        raise CatautoError(
+            f"--tests is for the random-wp and random-words oracles, not {args.oracle}"
+        )
     r = learn_active_model(
         _read(args.model),
         args.algorithm,
         args.oracle,
         args.seed,
-        n_tests=args.tests,
+        n_tests=10000 if args.tests is None else args.tests,
         keep_tests=not args.forget_tests,
         progress=not args.quiet,
     )

@@ -298,7 +298,10 @@ def fit(
     devices = list(devices) if devices is not None else jax.devices()[:1]
     if len(devices) > 1 and isinstance(data, Batches):
         raise CatautoError("fit: data-parallel training (several devices) needs array data")
-    if batch_size is not None and not (isinstance(batch_size, int | np.integer) and batch_size > 0):
+    if batch_size is not None and (
+        isinstance(batch_size, bool)
+        or not (isinstance(batch_size, int | np.integer) and batch_size > 0)
+    ):
         raise CatautoError(f"fit: batch_size must be an int >= 1 or None, got {batch_size!r}")
     if batch_size is not None and batch_size % len(devices):
         raise CatautoError(

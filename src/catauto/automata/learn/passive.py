@@ -109,8 +109,14 @@ class _Progress:
 
 
 def _check_bound(max_states: int | None) -> None:
-    if max_states is not None and max_states < 1:
-        raise CatautoError(f"max_states must be at least 1 (or None), got {max_states}")
+    if max_states is None:
+        return
+    if (
+        isinstance(max_states, bool)
+        or not isinstance(max_states, int | np.integer)
+        or max_states < 1
+    ):
+        raise CatautoError(f"max_states must be an int >= 1 (or None), got {max_states!r}")
 
 
 def _bound_error(max_states: int) -> StateBoundError:

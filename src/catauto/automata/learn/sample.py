@@ -69,7 +69,7 @@ from typing import Any
 
 import numpy as np
 
-from catauto._files import FormatError, PathLike, atomic_write, read_text
+from catauto._files import FormatError, PathLike, atomic_write, read_text, text_lines
 from catauto.errors import CatautoError
 
 __all__ = [
@@ -624,37 +624,32 @@ def _numeric(tokens: set) -> bool:
     return all(_INT.match(t) for t in tokens)
 
 
-def _typed(tokens: set, f: _Lines, lines: list[int], groups: list) -> dict:
-    """Tokens to values: all ints when every token is an integer, else the strings.
-
-    ``groups[i]`` holds the tokens of line ``lines[i]``, to say where a bad one is.
-    """
-    if not _numeric(tokens):
-        return {t: t for t in tokens}
-    try:
-        return {t: int(t) for t in tokens}
-    except ValueError:  # a token too long for int(): find its line
-        for n, group in zip(lines, groups):
-            for t in group:
-                if t in tokens:
-                    f.number(t, n)
-        raise
-
-
 class _Lines:
     """The non-blank lines of a text file with their 1-based numbers."""
 
     def __init__(self, path: PathLike) -> None:
         self.name = os.fspath(path)
         self.text = read_text(path)
-        # only "\n" ends a line: str.splitlines() also splits at form feeds, U+2028 and
-        # more, which a JSON string or a symbol may hold ("\r\n" leaves a "\r": stripped)
         self.rows = [
-            (n, line.strip()) for n, line in enumerate(self.text.split("\n"), 1) if line.strip()
+            (n, line.strip()) for n, line in enumerate(text_lines(self.text), 1) if line.strip()
         ]
 
     def error(self, line: int, reason: str) -> FormatError:
         return FormatError(reason, self.name, line)
+
+    def typed(self, lines: list[int], groups: list) -> dict:
+        """The tokens of ``groups`` (``groups[i]``: those of line ``lines[i]``) to values:
+        all ints when every token is an integer, else the strings."""
+        tokens = {t for group in groups for t in group}
+        if not _numeric(tokens):
+            return {t: t for t in tokens}
+        try:
+            return {t: int(t) for t in tokens}
+        except ValueError:  # a token too long for int(): name its line
+            for n, group in zip(lines, groups):
+                for t in group:
+                    self.number(t, n)
+            raise
 
     def number(self, token: str, line: int) -> int:
         """``int(token)`` of a decimal ``token``; a ``FormatError`` if it is too long."""
@@ -717,7 +712,7 @@ def read_abbadingo(path: PathLike) -> Sample | IOTraces:
         outs.append(out)
         lines.append(n)
     symbols = {s for w in words for s in w}
-    value = _typed(symbols, f, lines, words)
+    value = f.typed(lines, words)
     words = [[value[s] for s in w] for w in words]
     if _numeric(symbols):
         alphabet = tuple(range(n_alpha))
@@ -735,7 +730,7 @@ def read_abbadingo(path: PathLike) -> Sample | IOTraces:
         for n, o in zip(lines, outs):
             if None in o:
                 raise f.error(n, "some symbols carry an output ('sym/out') and others do not")
-        out_value = _typed({o for w in outs for o in w}, f, lines, outs)
+        out_value = f.typed(lines, outs)
         outs = [[out_value[o] for o in w] for w in outs]
         return IOTraces(words, outs, alphabet, source=f.name, lines=lines)
     if set(labels) <= {"0", "1", "-1"}:
@@ -744,7 +739,7 @@ def read_abbadingo(path: PathLike) -> Sample | IOTraces:
     for n, x in zip(lines, labels):
         if not _INT.match(x):
             raise f.error(n, f"label {x!r} is not an integer")
-    value = _typed(set(labels) - {"-1"}, f, lines, [[x] for x in labels])
+    value = f.typed(lines, [[x] for x in labels])
     labels = [None if x == "-1" else value[x] for x in labels]
     return Sample(words, labels, alphabet, source=f.name, lines=lines)
 
@@ -761,7 +756,7 @@ def read_stamina(path: PathLike) -> Sample:
         labels.append(verdict[tok[0]])
         words.append(tok[1:])
         lines.append(n)
-    value = _typed({s for w in words for s in w}, f, lines, words)
+    value = f.typed(lines, words)
     words = [[value[s] for s in w] for w in words]
     return Sample(words, labels, None, (False, True), source=f.name, lines=lines)
 
@@ -814,14 +809,14 @@ def read_csv(path: PathLike, delimiter: str = ",") -> Sample | IOTraces:
         firsts.append(row[cols[0]].split())
         seconds.append(row[cols[1]].strip() if cols[1] is not None else "")
         lines.append(n)
-    value = _typed({s for w in firsts for s in w}, f, lines, firsts)
+    value = f.typed(lines, firsts)
     firsts = [[value[s] for s in w] for w in firsts]
     if cols == (in_col, out_col):
         outs = [s.split() for s in seconds]
         for n, w, o in zip(lines, firsts, outs):
             if len(w) != len(o):
                 raise f.error(n, f"{len(w)} inputs but {len(o)} outputs")
-        out_value = _typed({o for w in outs for o in w}, f, lines, outs)
+        out_value = f.typed(lines, outs)
         outs = [[out_value[o] for o in w] for w in outs]
         return IOTraces(firsts, outs, source=f.name, lines=lines)
     return Sample(firsts, _csv_labels(seconds, f, lines), source=f.name, lines=lines)
@@ -834,7 +829,7 @@ def _csv_labels(raw: list[str], f: _Lines, lines: list[int]) -> list:
     for yes, no in (("1", "0"), ("true", "false"), ("+", "-")):
         if folded <= {yes, no}:
             return [None if not x else x.lower() == yes for x in raw]
-    value = _typed(given, f, lines, [[x] for x in raw])
+    value = f.typed(lines, [[x] if x else [] for x in raw])
     return [value[x] if x else None for x in raw]
 
 
@@ -849,15 +844,17 @@ def read_jsonl(path: PathLike) -> Sample | IOTraces:
     firsts, seconds, lines = [], [], []
     for n, line in f.rows:
         try:
-            this, first, second = _json_trace(json.loads(line), f, n)
+            obj = json.loads(line)
         except json.JSONDecodeError as e:
             raise f.error(n, f"not JSON: {e.msg} (column {e.colno})") from None
-        except RecursionError:
-            raise f.error(n, "JSON nested too deeply") from None
-        except CatautoError:
-            raise
         except ValueError as e:  # an integer with more digits than int() reads
             raise f.error(n, f"cannot read a number: {e}") from None
+        except RecursionError:
+            raise f.error(n, "JSON nested too deeply") from None
+        try:
+            this, first, second = _json_trace(obj, f, n)
+        except RecursionError:
+            raise f.error(n, "JSON nested too deeply") from None
         if kind is not None and this != kind:
             raise f.error(n, "mixes labelled words and input/output traces")
         kind = this
