@@ -232,7 +232,9 @@ def test_state_bound_counts_the_rejecting_sink(learn):
 @pytest.mark.parametrize("learn", LEARNERS)
 @pytest.mark.parametrize("bound", [0, -1, 2.5, "3", True])
 def test_max_states_must_be_a_positive_int(learn, bound):
-    with pytest.raises(CatautoError, match=f"max_states must be an int >= 1.*got {bound!r}") as e:
+    with pytest.raises(
+        CatautoError, match=f"max_states must be an integer >= 1, got {bound!r}"
+    ) as e:
         learn(Sample([], []), max_states=bound, progress=False)
     assert not isinstance(e.value, StateBoundError)
 

@@ -48,7 +48,7 @@ from jax.sharding import Mesh, NamedSharding
 from jax.sharding import PartitionSpec as P
 
 from catauto._files import atomic_write, read_text
-from catauto.errors import CatautoError
+from catauto.errors import CatautoError, check_count
 
 __all__ = [
     "Batches",
@@ -298,11 +298,8 @@ def fit(
     devices = list(devices) if devices is not None else jax.devices()[:1]
     if len(devices) > 1 and isinstance(data, Batches):
         raise CatautoError("fit: data-parallel training (several devices) needs array data")
-    if batch_size is not None and (
-        isinstance(batch_size, bool)
-        or not (isinstance(batch_size, int | np.integer) and batch_size > 0)
-    ):
-        raise CatautoError(f"fit: batch_size must be an int >= 1 or None, got {batch_size!r}")
+    if batch_size is not None:
+        check_count("fit: batch_size", batch_size, 1)
     if batch_size is not None and batch_size % len(devices):
         raise CatautoError(
             f"fit: batch_size {batch_size} is not divisible by the {len(devices)} devices"

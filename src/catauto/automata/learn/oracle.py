@@ -51,6 +51,7 @@ import numpy as np
 
 from catauto.automata.learn.teacher import LearningError, Teacher
 from catauto.automata.machine import Machine
+from catauto.errors import check_count
 
 Word = tuple[int, ...]
 
@@ -471,10 +472,7 @@ class PerfectOracle(Oracle):
 
 
 def _count(name: str, value: object, minimum: int = 0) -> int:
-    """``value`` as a bound of at least ``minimum`` (an int, not a bool), or an error."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise LearningError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+    return check_count(name, value, minimum, LearningError)
 
 
 class _Seeded(Oracle):

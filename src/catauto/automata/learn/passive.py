@@ -70,7 +70,7 @@ from catauto.automata.learn._merge import Edsm, Hypothesis
 from catauto.automata.learn.apta import PrefixTree, prefix_tree
 from catauto.automata.learn.sample import IOTraces, Sample
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
-from catauto.errors import CatautoError
+from catauto.errors import CatautoError, check_count
 
 __all__ = ["StateBoundError", "edsm", "rpni"]
 
@@ -109,14 +109,8 @@ class _Progress:
 
 
 def _check_bound(max_states: int | None) -> None:
-    if max_states is None:
-        return
-    if (
-        isinstance(max_states, bool)
-        or not isinstance(max_states, int | np.integer)
-        or max_states < 1
-    ):
-        raise CatautoError(f"max_states must be an int >= 1 (or None), got {max_states!r}")
+    if max_states is not None:
+        check_count("max_states", max_states, 1)
 
 
 def _bound_error(max_states: int) -> StateBoundError:
