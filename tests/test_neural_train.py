@@ -160,9 +160,7 @@ def test_ready_batches_and_bad_inputs():
 @pytest.mark.parametrize("batch_size", [0, -2, 2.5, True])
 def test_bad_batch_sizes_are_refused(batch_size):
     X, y = problem(n=16)
-    with pytest.raises(
-        CatautoError, match=f"batch_size must be an integer >= 1, got {batch_size}"
-    ):
+    with pytest.raises(CatautoError, match=f"batch_size must be an integer >= 1, got {batch_size}"):
         fit(loss, params0(), (X, y), batch_size=batch_size, epochs=1, progress=False)
 
 
