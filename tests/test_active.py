@@ -556,3 +556,15 @@ def test_moore_and_dfa_kinds_come_back():
     dfa = zoo.tomita(2)
     hyp, _ = lstar(dfa, PerfectOracle(dfa), progress=False)
     assert isinstance(hyp, DFA) and hyp.equivalent(dfa)
+
+
+def test_a_rejected_observation_leaves_the_tree_as_it_was():
+    from catauto.automata.learn.tree import ObservationTree, TreeConflict
+
+    tree = ObservationTree(2, moore=True)
+    tree.insert([0, 1], [1, -1, 9])
+    before = (list(tree.out), list(tree.stamp), tree.clock)
+    with pytest.raises(TreeConflict):
+        tree.insert([0, 1], [1, 4, 8])  # fills in 4 on its way, then clashes at the end
+    assert (list(tree.out), list(tree.stamp), tree.clock) == before
+    assert tree.outputs([0]) is None

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catauto import CatautoError
-from catauto.automata import DFA, Mealy
+from catauto.automata import DFA, Mealy, Moore
 from catauto.neural import compile_machine, machine_weights
 from catauto.testing import assert_same_semantics, dfas, mealys, moores, symbolic_run, words
 
@@ -56,6 +56,18 @@ def test_assert_same_semantics_names_the_first_bad_word():
     para, params = compile_machine(other)
     with pytest.raises(AssertionError, match=r"first \('a',\): neural True, symbolic False"):
         assert_same_semantics(m, para, params, words=["", "a", "b", "ab"])
+
+
+def test_assert_same_semantics_ignores_the_padding_after_each_word():
+    m = Moore([[1, 0], [0, 1]], [0, 1], 0, "ab", ("x", "y"))
+
+    class PadsWithMinusOne:  # right on every prefix, -1 past each word's end
+        def apply(self, params, batch):
+            out = np.asarray(symbolic_run(m, batch)).copy()
+            out[np.arange(out.shape[1]) > np.asarray(batch[1])[:, None]] = -1
+            return out
+
+    assert_same_semantics(m, PadsWithMinusOne(), None, words=[(), ("a",), ("a", "b", "a")])
 
 
 def test_scores_are_one_hot_and_differentiable():

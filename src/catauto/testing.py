@@ -231,10 +231,15 @@ def assert_same_semantics(
         raise AssertionError(
             f"neural output has shape {got.shape}, the symbolic run {expected.shape}"
         )
-    bad = np.flatnonzero((got != expected).reshape(len(words), -1).any(axis=1))
+    differ = got != expected
+    if differ.ndim == 2:  # an output per step: the word's own steps count, not the padding
+        width = np.asarray(batch[1]) + (0 if machine.kind == "mealy" else 1)
+        differ &= np.arange(differ.shape[1]) < width[:, None]
+    bad = np.flatnonzero(differ.reshape(len(words), -1).any(axis=1))
     if len(bad):
         i = bad[0]
+        neural, symbolic = (x[i][: width[i]] if x.ndim == 2 else x[i] for x in (got, expected))
         raise AssertionError(
             f"neural and symbolic semantics differ on {len(bad)} of {len(words)} words; first "
-            f"{words[i]!r}: neural {got[i].tolist()!r}, symbolic {expected[i].tolist()!r}"
+            f"{words[i]!r}: neural {neural.tolist()!r}, symbolic {symbolic.tolist()!r}"
         )

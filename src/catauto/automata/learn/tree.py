@@ -120,17 +120,26 @@ class ObservationTree:
         """
         succ, k = self.succ, self.k
         shift = 1 if self.moore else 0
-        changed = self.moore and self._set(0, outputs[0], 0)
+        written = []  # nodes whose output this call filled in
         n = 0
         m = len(word)
         i = 0
-        while i < m:
-            c = succ[n * k + word[i]]
-            if c < 0:
-                break
-            changed |= self._set(c, outputs[i + shift], i + shift)
-            n = c
-            i += 1
+        try:
+            if self.moore and self._set(0, outputs[0], 0):
+                written.append(0)
+            while i < m:
+                c = succ[n * k + word[i]]
+                if c < 0:
+                    break
+                if self._set(c, outputs[i + shift], i + shift):
+                    written.append(c)
+                n = c
+                i += 1
+        except TreeConflict:
+            for x in written:  # a rejected observation leaves the tree as it was
+                self.out[x] = -1
+            raise
+        changed = bool(written)
         if i < m:
             changed = True
             n = self._grow(n, word, i, outputs, shift)
