@@ -235,6 +235,8 @@ def test_a_mealy_table_has_no_output_where_it_has_no_transition() -> None:
 
 
 def test_tables_that_would_wrap_or_disagree_are_refused() -> None:
+    with pytest.raises(CatautoError, match=r"a DFA's outputs are \(False, True\), got \('no'"):
+        DFA([[0]], [True], outputs=["no", "yes"])
     with pytest.raises(CatautoError, match="output index 4294967296 is not an output"):
         Moore([[0]], output=[2**32], outputs=["a"])
     with pytest.raises(CatautoError, match="two outputs on 'a': 'x' and 'y'"):

@@ -601,6 +601,8 @@ class DFA(Moore):
             if accepting.dtype.kind not in "iu" or not np.isin(accepting, (0, 1)).all():
                 raise MachineError("accepting must be a boolean array, one entry per state")
             accepting = accepting.astype(bool)
+        if outputs is not None and tuple(outputs) != (False, True):  # taken for uniformity
+            raise MachineError(f"a DFA's outputs are (False, True), got {tuple(outputs)!r}")
         super().__init__(delta, accepting.astype(np.int32), initial, inputs, (False, True))
 
     @property
