@@ -1,6 +1,7 @@
-"""The one base class of every error a user can cause, and the count check shared by
-the functions that take sizes and bounds."""
+"""The one base class of every error a user can cause, and the checks shared by the
+functions that take sizes, bounds and symbols."""
 
+from collections.abc import Iterable
 from numbers import Integral
 
 
@@ -24,3 +25,18 @@ def check_count(
     if isinstance(value, bool) or not isinstance(value, Integral) or value < minimum:
         raise error(f"{name} must be an integer >= {minimum}, got {value!r}")
     return int(value)
+
+
+def first_unhashable(values: Iterable[object]) -> int | None:
+    """The index of the first value that cannot be hashed (None: every one can), to
+    name it when a dict or set of symbols or labels cannot be built.
+
+    >>> first_unhashable(["a", ("b",), ["c"]]), first_unhashable("ab")
+    (2, None)
+    """
+    for i, x in enumerate(values):
+        try:
+            hash(x)
+        except TypeError:
+            return i
+    return None

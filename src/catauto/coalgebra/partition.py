@@ -42,7 +42,7 @@ from typing import Any
 
 import numpy as np
 
-from catauto.errors import CatautoError
+from catauto.errors import CatautoError, first_unhashable
 
 _SMALL_ROUND = 256
 """Rounds whose splitters have fewer predecessors than this run in plain Python."""
@@ -131,12 +131,10 @@ def _hashed_labels(rows: np.ndarray) -> np.ndarray:
     try:
         return np.array([ids.setdefault(x, len(ids)) for x in labels], dtype=np.int32)
     except TypeError:
-        for q, x in enumerate(labels):
-            try:
-                hash(x)
-            except TypeError:
-                raise CatautoError(f"label of state {q} is not hashable: {x!r}") from None
-        raise
+        q = first_unhashable(labels)
+        if q is None:
+            raise
+        raise CatautoError(f"label of state {q} is not hashable: {labels[q]!r}") from None
 
 
 def _ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

@@ -70,7 +70,7 @@ from typing import Any
 import numpy as np
 
 from catauto._files import FormatError, PathLike, atomic_write, read_text, text_lines
-from catauto.errors import CatautoError
+from catauto.errors import CatautoError, first_unhashable
 
 __all__ = [
     "ContradictionError",
@@ -108,20 +108,10 @@ def infer_alphabet(symbols: Iterable[Hashable]) -> tuple:
         return tuple(seen)
 
 
-def _unhashable(values: Sequence) -> int | None:
-    """The index of the first value that cannot be hashed (None: every one can)."""
-    for i, x in enumerate(values):
-        try:
-            hash(x)
-        except TypeError:
-            return i
-    return None
-
-
 def _given_alphabet(alphabet: Iterable[Hashable], what: str, entry: str) -> tuple:
     """A given alphabet as a tuple of distinct hashable ``entry`` values."""
     alphabet = tuple(alphabet)
-    i = _unhashable(alphabet)
+    i = first_unhashable(alphabet)
     if i is not None:
         raise CatautoError(
             f"the {what} alphabet {alphabet!r}: {entry} #{i} {alphabet[i]!r} is not hashable"
@@ -304,7 +294,7 @@ class Sample(_Traces):
             labels = list(labels.tolist() if isinstance(labels, np.ndarray) else labels)
         if len(labels) != len(words):
             raise CatautoError(f"{len(words)} words but {len(labels)} labels")
-        i = _unhashable(labels)
+        i = first_unhashable(labels)
         if i is not None:
             raise CatautoError(f"word #{i}: label {labels[i]!r} is not hashable")
         flat, offsets, alphabet = _encode(words, inputs, "word")

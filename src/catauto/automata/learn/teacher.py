@@ -52,7 +52,7 @@ import numpy as np
 
 from catauto.automata.learn.tree import ObservationTree, TreeConflict
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
-from catauto.errors import CatautoError
+from catauto.errors import CatautoError, first_unhashable
 
 KINDS = ("dfa", "moore", "mealy")
 
@@ -150,12 +150,10 @@ class Teacher:
         try:
             self._in_index = {s: i for i, s in enumerate(self.inputs)}
         except TypeError:
-            for s in self.inputs:
-                try:
-                    hash(s)
-                except TypeError:
-                    raise LearningError(f"input symbol {s!r} is not hashable") from None
-            raise
+            bad = first_unhashable(self.inputs)
+            if bad is None:
+                raise
+            raise LearningError(f"input symbol {self.inputs[bad]!r} is not hashable") from None
         if len(self._in_index) != len(self.inputs):
             raise LearningError(f"the input alphabet {self.inputs!r} repeats a symbol")
         self.outputs: list[Hashable] = []
@@ -192,16 +190,15 @@ class Teacher:
         try:
             return tuple(index[s] for s in word)
         except (KeyError, TypeError):  # TypeError: an unhashable symbol
-            pass
-        for i, s in enumerate(word):
-            try:
-                index[s]
-            except (KeyError, TypeError):
-                raise LearningError(
-                    f"symbol {s!r} at position {i} of {word!r} is not an input"
-                    f" (inputs: {self.inputs!r})"
-                ) from None
-        raise AssertionError("unreachable")  # pragma: no cover
+            for i, s in enumerate(word):
+                try:
+                    index[s]
+                except (KeyError, TypeError):
+                    raise LearningError(
+                        f"symbol {s!r} at position {i} of {word!r} is not an input"
+                        f" (inputs: {self.inputs!r})"
+                    ) from None
+            raise
 
     def decode(self, word: Iterable[int]) -> list:
         return [self.inputs[a] for a in word]
