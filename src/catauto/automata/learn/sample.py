@@ -65,6 +65,7 @@ import json
 import os
 import re
 from collections.abc import Hashable, Iterable, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -620,7 +621,12 @@ class _Lines:
     def __init__(self, path: PathLike) -> None:
         self.name = os.fspath(path)
         self.text = read_text(path)
-        self.rows = [
+
+    @cached_property
+    def rows(self) -> list[tuple[int, str]]:
+        """``(line number, stripped line)`` of the non-blank lines (the CSV reader
+        parses the text as a whole and never needs them)."""
+        return [
             (n, line.strip()) for n, line in enumerate(text_lines(self.text), 1) if line.strip()
         ]
 
