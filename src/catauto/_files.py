@@ -13,41 +13,10 @@ import stat
 import tempfile
 from pathlib import Path
 
-from catauto.errors import CatautoError
+from catauto.errors import FormatError
 
 PathLike = str | os.PathLike
 
-
-class FormatError(CatautoError):
-    """A file or text is malformed; the message starts with ``source:line:column:``.
-
-    >>> str(FormatError("expected '{'", "m.dot", 3, 7))
-    "m.dot:3:7: expected '{'"
-    >>> str(FormatError("bad state", "m.json", path="$.delta[2]"))
-    'm.json: $.delta[2]: bad state'
-    """
-
-    def __init__(
-        self,
-        reason: str,
-        source: str = "<string>",
-        line: int | None = None,
-        column: int | None = None,
-        path: str | None = None,
-    ) -> None:
-        where = source
-        if line is not None:
-            where += f":{line}"
-            if column is not None:
-                where += f":{column}"
-        if path is not None:
-            where += f": {path}"
-        super().__init__(f"{where}: {reason}")
-        self.reason = reason
-        self.source = source
-        self.line = line
-        self.column = column
-        self.path = path
 
 
 def read_text(path: PathLike) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from catauto._files import PathLike, atomic_write
 from catauto.automata.dotio import to_dot
 from catauto.automata.machine import Machine
-from catauto.errors import CatautoError
+from catauto.errors import CatautoError, DotNotFoundError
 
 __all__ = ["FORMATS", "DotNotFoundError", "dot_available", "dot_image", "image", "render", "svg"]
 
@@ -33,9 +33,6 @@ INSTALL_HINT = (
     "or see https://graphviz.org/download/"
 )
 
-
-class DotNotFoundError(CatautoError):
-    """Graphviz's ``dot`` program is not installed (or not on PATH)."""
 
 
 def dot_available() -> bool:

@@ -33,7 +33,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from catauto.errors import CatautoError
+from catauto.errors import MachineError
 
 _SEQUENCES = (list, tuple, str)
 """Words of these types are used as they are; other iterables are listed first."""
@@ -41,9 +41,6 @@ _SEQUENCES = (list, tuple, str)
 _MISSING: Any = object()
 """Marks an argument that was not given (where None is a legitimate value)."""
 
-
-class MachineError(CatautoError):
-    """A machine's tables, alphabets or a word given to it are malformed."""
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:

@@ -48,7 +48,7 @@ from jax.sharding import Mesh, NamedSharding
 from jax.sharding import PartitionSpec as P
 
 from catauto._files import atomic_write, read_text
-from catauto.errors import CatautoError, check_count
+from catauto.errors import CatautoError, NonFiniteLossError, check_count
 
 __all__ = [
     "Batches",
@@ -63,14 +63,6 @@ FORMAT = "catauto.fit-checkpoint"
 _DEFAULT_OPTIMIZER = optax.adam(1e-3)
 VERSION = 1
 
-
-class NonFiniteLossError(CatautoError):
-    """The loss (or the validation loss) became NaN or infinite; ``step``/``epoch`` say
-    where, ``params`` holds the last parameters with a finite training loss."""
-
-    def __init__(self, message: str, step: int, epoch: int, params: Any) -> None:
-        super().__init__(message)
-        self.step, self.epoch, self.params = step, epoch, params
 
 
 class Batches(list):

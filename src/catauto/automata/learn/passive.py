@@ -70,13 +70,10 @@ from catauto.automata.learn._merge import Edsm, Hypothesis
 from catauto.automata.learn.apta import PrefixTree, prefix_tree
 from catauto.automata.learn.sample import IOTraces, Sample
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
-from catauto.errors import CatautoError, check_count
+from catauto.errors import CatautoError, StateBoundError, check_count
 
 __all__ = ["StateBoundError", "edsm", "rpni"]
 
-
-class StateBoundError(CatautoError):
-    """The data needs more states than ``max_states`` allows (with this heuristic)."""
 
 
 class _Progress:

@@ -71,7 +71,7 @@ from typing import Any
 import numpy as np
 
 from catauto._files import FormatError, PathLike, atomic_write, read_text, text_lines
-from catauto.errors import CatautoError, first_unhashable
+from catauto.errors import CatautoError, ContradictionError, first_unhashable
 
 __all__ = [
     "ContradictionError",
@@ -85,9 +85,6 @@ __all__ = [
     "write_abbadingo",
 ]
 
-
-class ContradictionError(CatautoError):
-    """Two traces disagree on the same word or prefix; the message quotes both."""
 
 
 # -- alphabets and encoding ------------------------------------------------------------

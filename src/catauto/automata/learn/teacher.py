@@ -52,17 +52,10 @@ import numpy as np
 
 from catauto.automata.learn.tree import ObservationTree, TreeConflict
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
-from catauto.errors import CatautoError, first_unhashable
+from catauto.errors import LearningError, NondeterminismError, first_unhashable
 
 KINDS = ("dfa", "moore", "mealy")
 
-
-class LearningError(CatautoError):
-    """Active learning cannot go on: a malformed teacher, oracle or answer."""
-
-
-class NondeterminismError(LearningError):
-    """The system answered a query differently from an earlier answer."""
 
 
 @dataclass
