@@ -35,8 +35,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from catauto.automata import DFA, zoo  # noqa: E402
 from catauto.automata.learn import lsharp  # noqa: E402
-from catauto.automata.learn.passive import edsm, rpni  # noqa: E402
-from catauto.automata.learn.sample import Sample  # noqa: E402
+from catauto.automata.learn.passive.state_merging import edsm, rpni  # noqa: E402
+from catauto.automata.traces import Sample  # noqa: E402
 from catauto.neural.extract import InconsistentWarning, learn_automaton  # noqa: E402
 from catauto.neural.oracle import AbstractionOracle, RNNTeacher, train_classifier  # noqa: E402
 from sampling import balanced_sample, random_traces  # noqa: E402

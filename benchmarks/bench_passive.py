@@ -4,7 +4,7 @@ Four parts, one printed line per result (ratios = AALpy time / catauto time):
 
 0. The prefix tree of 100,000 random traces of length 20 (built in bulk with numpy),
    against AALpy's ``createPTA``.
-1. Abbadingo-protocol instances (``catauto.automata.learn.abbadingo``): n = 64 with
+1. Abbadingo-protocol instances (``catauto.automata.learn.passive.abbadingo``): n = 64 with
    2,499 and 1,521 training strings, n = 128 with 4,382; accuracy on 1,800 held-out
    strings. catauto's plain EDSM and EDSM with search (``--search 2 --beam 3``, at
    most ``--time-limit`` seconds) on every seed, AALpy's EDSM on seed 0 of the dense
@@ -42,9 +42,9 @@ from pathlib import Path
 import numpy as np
 
 from catauto.automata import DFA, io
-from catauto.automata.learn.abbadingo import abbadingo_instance
-from catauto.automata.learn.passive import edsm, rpni
-from catauto.automata.learn.sample import IOTraces, Sample, read_abbadingo, read_stamina
+from catauto.automata.learn.passive.abbadingo import abbadingo_instance
+from catauto.automata.learn.passive.state_merging import edsm, rpni
+from catauto.automata.traces import IOTraces, Sample, read_abbadingo, read_stamina
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "automata_data"
 
@@ -110,7 +110,7 @@ def line(task: str, ours: tuple, theirs: tuple | None) -> None:
 
 # -- 0. the prefix tree ----------------------------------------------------------------------
 def tree(aalpy: str) -> None:
-    from catauto.automata.learn.apta import prefix_tree
+    from catauto.automata.learn.passive.apta import prefix_tree
 
     rng = np.random.default_rng(0)
     B, L = 100_000, 20

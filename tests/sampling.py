@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from catauto.automata import DFA, Machine, Moore
-from catauto.automata.learn.sample import IOTraces, Sample
+from catauto.automata.traces import IOTraces, Sample
 
 
 def balanced_sample(target: DFA, n: int, max_length: int = 20, seed: int = 0) -> Sample:

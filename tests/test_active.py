@@ -34,7 +34,7 @@ from catauto.automata.learn import (
     lsharp,
     lstar,
 )
-from catauto.automata.learn.oracle import (
+from catauto.automata.learn.active.oracle import (
     HypothesisRunner,
     access_words,
     equivalence_query,
@@ -559,7 +559,7 @@ def test_moore_and_dfa_kinds_come_back():
 
 
 def test_a_rejected_observation_leaves_the_tree_as_it_was():
-    from catauto.automata.learn.tree import ObservationTree, TreeConflict
+    from catauto.automata.learn.active.tree import ObservationTree, TreeConflict
 
     tree = ObservationTree(2, moore=True)
     tree.insert([0, 1], [1, -1, 9])

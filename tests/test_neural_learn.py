@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from catauto.automata import zoo
 from catauto.automata.dot import parse_dot
 from catauto.automata.learn import LearningError, MachineTeacher, lsharp, lstar
-from catauto.automata.learn.sample import ContradictionError, IOTraces, Sample
+from catauto.automata.traces import ContradictionError, IOTraces, Sample
 from catauto.errors import CatautoError
 from catauto.neural import compile_machine, extract
 from catauto.neural.automaton import SoftAutomaton, machine_of, relax

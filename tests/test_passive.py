@@ -14,11 +14,12 @@ from hypothesis import strategies as st
 
 from catauto import CatautoError
 from catauto.automata import DFA, Mealy, Moore, zoo
-from catauto.automata.learn._merge import Edsm, Hypothesis
-from catauto.automata.learn.abbadingo import abbadingo_instance
-from catauto.automata.learn.apta import distinct_prefixes, prefix_tree
-from catauto.automata.learn.passive import StateBoundError, edsm, rpni
-from catauto.automata.learn.sample import ContradictionError, IOTraces, Sample, read_abbadingo
+from catauto.automata.learn.passive._merge import Edsm, Hypothesis
+from catauto.automata.learn.passive.abbadingo import abbadingo_instance
+from catauto.automata.learn.passive.apta import distinct_prefixes, prefix_tree
+from catauto.automata.learn.passive.state_merging import edsm, rpni
+from catauto.automata.traces import ContradictionError, IOTraces, Sample, read_abbadingo
+from catauto.errors import StateBoundError
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "automata_data"
 LEARNERS = [
@@ -278,9 +279,9 @@ def test_progress_line_only_when_enabled(capsys):
     edsm(data, progress=False)
     assert capsys.readouterr().err == ""
     # a run that has lasted more than a second reports, throttled, on one line
-    from catauto.automata.learn._merge import Hypothesis
-    from catauto.automata.learn.apta import prefix_tree
-    from catauto.automata.learn.passive import _Progress
+    from catauto.automata.learn.passive._merge import Hypothesis
+    from catauto.automata.learn.passive.apta import prefix_tree
+    from catauto.automata.learn.passive.state_merging import _Progress
 
     report = _Progress("edsm", True)
     report.start -= 5.0

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from catauto import CatautoError
 from catauto.automata import DFA
-from catauto.automata.learn.apta import prefix_tree
-from catauto.automata.learn.sample import (
+from catauto.automata.learn.passive.apta import prefix_tree
+from catauto.automata.traces import (
     ContradictionError,
     IOTraces,
     Sample,

@@ -467,7 +467,7 @@ def _learn(args: argparse.Namespace, out: Output) -> int:
 
 
 def _learn_active_args(p: argparse.ArgumentParser) -> None:
-    from catauto.automata.learn.active import ALGORITHMS, ORACLES
+    from catauto.automata.learn.active.driver import ALGORITHMS, ORACLES
 
     p.add_argument("model", help="machine file (.dot, .gv, .json), learned as a black box")
     p.add_argument(
@@ -477,7 +477,7 @@ def _learn_active_args(p: argparse.ArgumentParser) -> None:
         "--oracle", choices=ORACLES, default="random-wp",
         help="equivalence oracle (default: random-wp); perfect uses the model itself, w and wp"
         " are the W- and Wp-method with one extra state, random-w, random-words and"
-        " random-walk draw tests at random (see catauto.automata.learn.oracle)",
+        " random-walk draw tests at random (see catauto.automata.learn.active.oracle)",
     )  # fmt: skip
     p.add_argument(
         "--tests",
@@ -500,7 +500,7 @@ def _learn_active_args(p: argparse.ArgumentParser) -> None:
     output_is_report=False,
 )
 def _learn_active(args: argparse.Namespace, out: Output) -> int:
-    from catauto.automata.learn.active import learn_active_model
+    from catauto.automata.learn.active.driver import learn_active_model
 
     _check_learned_outputs(args)
     if args.tests is not None and args.oracle not in ("random-wp", "random-words"):

@@ -43,11 +43,11 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from catauto.automata.learn.oracle import HypothesisRunner, Oracle, Word
-from catauto.automata.learn.sample import Sample
-from catauto.automata.learn.teacher import LearningError, Teacher
+from catauto.automata.learn.active.oracle import HypothesisRunner, Oracle, Word
+from catauto.automata.learn.active.teacher import Teacher
 from catauto.automata.machine import Machine
-from catauto.errors import CatautoError
+from catauto.automata.traces import Sample
+from catauto.errors import CatautoError, LearningError
 from catauto.neural.cells import dense, elman, gru, learned_state
 from catauto.neural.fold import run_moore
 from catauto.neural.para import Para, as_key, split_key

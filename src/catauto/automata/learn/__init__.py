@@ -1,30 +1,44 @@
 """Learning machines from traces (passive) and from queries (active).
 
-Passive: ``Sample`` / ``IOTraces`` (read from Abbadingo, StaMinA, CSV, JSON Lines), the
-prefix tree, ``rpni`` and ``edsm``. Active: teachers, equivalence oracles, ``lstar``,
-``kv`` and ``lsharp``, and ``learn_active_model`` behind ``catauto learn-active``.
+Passive (``learn.passive``): the prefix tree, ``rpni`` and ``edsm``, Abbadingo-style
+instances. Active (``learn.active``): teachers, equivalence oracles, ``lstar``, ``kv`` and
+``lsharp``, and ``learn_active_model`` behind ``catauto learn-active``. The traces both
+learn from (``Sample``, ``IOTraces`` and their file formats) live in
+:mod:`catauto.automata.traces` and are re-exported here, as are the errors.
 """
 
-from catauto.automata.learn.abbadingo import AbbadingoInstance, abbadingo_instance
-from catauto.automata.learn.active import ORACLES, ActiveResult, learn_active_model, make_oracle
-from catauto.automata.learn.apta import PrefixTree, prefix_tree
-from catauto.automata.learn.kv import kv
-from catauto.automata.learn.lsharp import lsharp
-from catauto.automata.learn.lstar import lstar
-from catauto.automata.learn.oracle import (
+from catauto.automata.learn.active import (
+    ORACLES,
+    ActiveResult,
+    FunctionTeacher,
+    MachineTeacher,
     Oracle,
     PerfectOracle,
     RandomWalkOracle,
     RandomWOracle,
     RandomWordOracle,
     RandomWpOracle,
+    Stats,
+    SULTeacher,
+    Teacher,
     TestSuiteOracle,
     WMethodOracle,
     WpMethodOracle,
+    kv,
+    learn_active_model,
+    lsharp,
+    lstar,
+    make_oracle,
 )
-from catauto.automata.learn.passive import StateBoundError, edsm, rpni
-from catauto.automata.learn.sample import (
-    ContradictionError,
+from catauto.automata.learn.passive import (
+    AbbadingoInstance,
+    PrefixTree,
+    abbadingo_instance,
+    edsm,
+    prefix_tree,
+    rpni,
+)
+from catauto.automata.traces import (
     IOTraces,
     Sample,
     read_abbadingo,
@@ -33,14 +47,11 @@ from catauto.automata.learn.sample import (
     read_stamina,
     write_abbadingo,
 )
-from catauto.automata.learn.teacher import (
-    FunctionTeacher,
+from catauto.errors import (
+    ContradictionError,
     LearningError,
-    MachineTeacher,
     NondeterminismError,
-    Stats,
-    SULTeacher,
-    Teacher,
+    StateBoundError,
 )
 
 __all__ = [

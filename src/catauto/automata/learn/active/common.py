@@ -7,9 +7,10 @@ import sys
 import time
 from typing import Protocol
 
-from catauto.automata.learn.oracle import Oracle, equivalence_query, runner_for
-from catauto.automata.learn.teacher import LearningError, Stats, Teacher, as_teacher
+from catauto.automata.learn.active.oracle import Oracle, equivalence_query, runner_for
+from catauto.automata.learn.active.teacher import Stats, Teacher, as_teacher
 from catauto.automata.machine import Machine
+from catauto.errors import LearningError
 
 
 def prepare(teacher: Teacher | Machine, kind: str | None) -> Teacher:

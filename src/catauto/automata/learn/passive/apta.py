@@ -11,7 +11,7 @@ Contradictions are found on the way: two words ending at the same node with diff
 labels, or two traces giving different outputs after the same prefix, raise a
 ``ContradictionError`` quoting both traces (with their file lines when read from a file).
 
->>> from catauto.automata.learn.sample import Sample
+>>> from catauto.automata.traces import Sample
 >>> t = prefix_tree(Sample(["ab", "a", "b"], [True, False, True]))
 >>> t.n_nodes, t.child.tolist(), t.label.tolist()
 (4, [[1, 2], [-1, 3], [-1, -1], [-1, -1]], [-1, 0, 1, 1])
@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from catauto.automata.learn.sample import ContradictionError, IOTraces, Sample
-from catauto.errors import CatautoError
+from catauto.automata.traces import IOTraces, Sample
+from catauto.errors import CatautoError, ContradictionError
 
 __all__ = ["PrefixTree", "distinct_prefixes", "prefix_tree"]
 
@@ -135,7 +135,7 @@ def distinct_prefixes(tree: PrefixTree, budget: int = 200_000) -> list[int]:
     of Heule & Verwer's DFASAT). Greedy, in shortlex order; the comparisons stop after
     ``budget`` node pairs visited.
 
-    >>> from catauto.automata.learn.sample import Sample
+    >>> from catauto.automata.traces import Sample
     >>> words = ["", "a", "aa", "aaa", "b", "ab", "ba", "bb"]
     >>> distinct_prefixes(prefix_tree(Sample(words, [len(w) % 3 == 0 for w in words])))
     [0, 1, 3]

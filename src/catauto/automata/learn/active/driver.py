@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from catauto.automata.learn.kv import kv
-from catauto.automata.learn.lsharp import lsharp
-from catauto.automata.learn.lstar import lstar
-from catauto.automata.learn.oracle import (
+from catauto.automata.learn.active.kv import kv
+from catauto.automata.learn.active.lsharp import lsharp
+from catauto.automata.learn.active.lstar import lstar
+from catauto.automata.learn.active.oracle import (
     Oracle,
     PerfectOracle,
     RandomWalkOracle,
@@ -30,8 +30,9 @@ from catauto.automata.learn.oracle import (
     WMethodOracle,
     WpMethodOracle,
 )
-from catauto.automata.learn.teacher import LearningError, MachineTeacher, Stats
+from catauto.automata.learn.active.teacher import MachineTeacher, Stats
 from catauto.automata.machine import Machine
+from catauto.errors import LearningError
 
 ALGORITHMS: dict[str, Callable[..., tuple[Machine, Stats]]] = {
     "lstar": lstar,

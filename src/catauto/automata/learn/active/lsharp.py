@@ -42,10 +42,11 @@ from collections.abc import Generator
 
 import numpy as np
 
-from catauto.automata.learn.common import Run, prepare
-from catauto.automata.learn.oracle import Oracle
-from catauto.automata.learn.teacher import LearningError, Stats, Teacher
+from catauto.automata.learn.active.common import Run, prepare
+from catauto.automata.learn.active.oracle import Oracle
+from catauto.automata.learn.active.teacher import Stats, Teacher
 from catauto.automata.machine import Machine
+from catauto.errors import LearningError
 
 RULES = (None, "sepseq", "ads")
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from catauto.automata.learn.sample import Sample
 from catauto.automata.machine import DFA
+from catauto.automata.traces import Sample
 from catauto.errors import CatautoError
 
 __all__ = ["AbbadingoInstance", "abbadingo_instance", "abbadingo_target"]

@@ -35,7 +35,7 @@ from bisect import bisect_right
 
 import numpy as np
 
-from catauto.automata.learn.apta import PrefixTree
+from catauto.automata.learn.passive.apta import PrefixTree
 
 __all__ = ["Edsm", "Hypothesis"]
 

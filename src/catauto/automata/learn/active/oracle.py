@@ -29,7 +29,7 @@ The oracles, and their AALpy 2.0 counterparts (same parameters, same meaning):
 which ``max_states=`` reproduces).
 
 >>> from catauto.automata import DFA
->>> from catauto.automata.learn.teacher import MachineTeacher
+>>> from catauto.automata.learn.active.teacher import MachineTeacher
 >>> even_a = DFA([[1, 0], [0, 1]], accepting=[True, False], inputs="ab")
 >>> everything = DFA([[0, 0]], accepting=[True], inputs="ab")
 >>> t = MachineTeacher(even_a)
@@ -49,9 +49,9 @@ from itertools import product
 
 import numpy as np
 
-from catauto.automata.learn.teacher import LearningError, Teacher
+from catauto.automata.learn.active.teacher import Teacher
 from catauto.automata.machine import Machine
-from catauto.errors import check_count
+from catauto.errors import LearningError, check_count
 
 Word = tuple[int, ...]
 

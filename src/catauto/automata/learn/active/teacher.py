@@ -50,12 +50,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from catauto.automata.learn.tree import ObservationTree, TreeConflict
+from catauto.automata.learn.active.tree import ObservationTree, TreeConflict
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
 from catauto.errors import LearningError, NondeterminismError, first_unhashable
 
 KINDS = ("dfa", "moore", "mealy")
-
 
 
 @dataclass

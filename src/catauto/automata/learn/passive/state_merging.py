@@ -49,7 +49,7 @@ returned machine, a DFA's rejecting sink included: when the data forces more, a
 ``StateBoundError`` says so. Runs longer than a second print a progress line on
 stderr unless ``progress=False``.
 
->>> from catauto.automata.learn.sample import Sample
+>>> from catauto.automata.traces import Sample
 >>> words = ["", "a", "aa", "aaa", "aaaa", "b", "ab", "ba"]
 >>> m = rpni(Sample(words, [len(w) % 2 == 0 for w in words]))
 >>> m.n_states, m.accepts("aaaaaa"), m.accepts("aba")
@@ -66,14 +66,13 @@ from bisect import insort
 
 import numpy as np
 
-from catauto.automata.learn._merge import Edsm, Hypothesis
-from catauto.automata.learn.apta import PrefixTree, prefix_tree
-from catauto.automata.learn.sample import IOTraces, Sample
+from catauto.automata.learn.passive._merge import Edsm, Hypothesis
+from catauto.automata.learn.passive.apta import PrefixTree, prefix_tree
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
+from catauto.automata.traces import IOTraces, Sample
 from catauto.errors import CatautoError, StateBoundError, check_count
 
 __all__ = ["StateBoundError", "edsm", "rpni"]
-
 
 
 class _Progress:

@@ -1,0 +1,59 @@
+"""Active learning: a machine learned by asking a teacher.
+
+A teacher is a system adapter (``system``) behind a cache (``tree``) and a counter
+(``teacher``); equivalence oracles (``oracle``) test hypotheses through it; the learners
+(``lstar``, ``kv``, ``lsharp``) share the run bookkeeping of ``common``; ``driver`` is the
+one call behind ``catauto learn-active``.
+"""
+
+from catauto.automata.learn.active.driver import (
+    ORACLES,
+    ActiveResult,
+    learn_active_model,
+    make_oracle,
+)
+from catauto.automata.learn.active.kv import kv
+from catauto.automata.learn.active.lsharp import lsharp
+from catauto.automata.learn.active.lstar import lstar
+from catauto.automata.learn.active.oracle import (
+    Oracle,
+    PerfectOracle,
+    RandomWalkOracle,
+    RandomWOracle,
+    RandomWordOracle,
+    RandomWpOracle,
+    TestSuiteOracle,
+    WMethodOracle,
+    WpMethodOracle,
+)
+from catauto.automata.learn.active.teacher import (
+    FunctionTeacher,
+    MachineTeacher,
+    Stats,
+    SULTeacher,
+    Teacher,
+)
+
+__all__ = [
+    "ORACLES",
+    "ActiveResult",
+    "FunctionTeacher",
+    "MachineTeacher",
+    "Oracle",
+    "PerfectOracle",
+    "RandomWOracle",
+    "RandomWalkOracle",
+    "RandomWordOracle",
+    "RandomWpOracle",
+    "SULTeacher",
+    "Stats",
+    "Teacher",
+    "TestSuiteOracle",
+    "WMethodOracle",
+    "WpMethodOracle",
+    "kv",
+    "learn_active_model",
+    "lsharp",
+    "lstar",
+    "make_oracle",
+]
