@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from catauto.automata import DFA, Mealy, Moore, io, ops, zoo
+from catauto.automata.covers import access_words, separating_family
 from catauto.automata.learn import (
     FunctionTeacher,
     LearningError,
@@ -34,12 +35,7 @@ from catauto.automata.learn import (
     lsharp,
     lstar,
 )
-from catauto.automata.learn.active.oracle import (
-    HypothesisRunner,
-    access_words,
-    equivalence_query,
-    separating_family,
-)
+from catauto.automata.learn.active.oracle import HypothesisRunner, equivalence_query
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "automata_data"
 SLOW = os.environ.get("CATAUTO_SLOW") == "1"

@@ -4,7 +4,6 @@ samples, the Tomita grammars, bounds, kinds and the real data."""
 from __future__ import annotations
 
 import itertools
-from collections import deque
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,7 @@ from hypothesis import strategies as st
 
 from catauto import CatautoError
 from catauto.automata import DFA, Mealy, Moore, zoo
+from catauto.automata.covers import state_cover
 from catauto.automata.learn.passive._merge import Edsm, Hypothesis
 from catauto.automata.learn.passive.abbadingo import abbadingo_instance
 from catauto.automata.learn.passive.apta import distinct_prefixes, prefix_tree
@@ -135,24 +135,10 @@ def test_a_run_guided_by_its_own_curve_is_never_dropped(kind, n, seed, count):
 
 
 # -- identification from a characteristic sample -------------------------------------------
-def _access_words(m) -> list[tuple]:
-    """Shortlex-least access word of every state (breadth first, inputs in order)."""
-    seen = {m.initial: ()}
-    queue = deque([m.initial])
-    while queue:
-        q = queue.popleft()
-        for a, sym in enumerate(m.inputs):
-            r = int(m.delta[q, a])
-            if r >= 0 and r not in seen:
-                seen[r] = (*seen[q], sym)
-                queue.append(r)
-    return sorted(seen.values(), key=lambda w: (len(w), [m.inputs.index(s) for s in w]))
-
-
 def characteristic_words(m) -> list[tuple]:
     """The kernel (access words and their one-letter extensions) times every suffix up
     to length ``n``: all states reached, every pair of states told apart."""
-    access = _access_words(m)
+    access = [tuple(m.inputs[a] for a in w) for w in state_cover(m)]
     kernel = set(access) | {(*u, a) for u in access for a in m.inputs}
     suffixes = [w for L in range(m.n_states + 1) for w in itertools.product(m.inputs, repeat=L)]
     words = {(*u, *w) for u in kernel for w in suffixes}
