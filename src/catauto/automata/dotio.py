@@ -38,7 +38,8 @@ Graphviz draws ``\x`` as ``x``, so escaped labels still look right. When reading
 the output is split at the first unescaped ``/`` with white space on both sides, or
 else at the first unescaped ``/``; each symbol is stripped of unescaped white space.
 
-**Writing** (``to_dot``) quotes every label, merges parallel edges, marks the initial
+**Writing** (``to_dot``, which lives in ``catauto.automata.draw`` with the other
+drawing, and ``write_dot``) quotes every label, merges parallel edges, marks the initial
 state with ``__start0``, can hide sink states and highlight the run of a word, and
 records the exact alphabets (with their Python types, as in the JSON schema) and the
 kind in the graph attributes ``catauto_kind``, ``catauto_inputs`` and
@@ -59,172 +60,27 @@ from __future__ import annotations
 import json
 import os
 import re
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
 
-from catauto._files import FormatError, PathLike, atomic_write, read_text
+from catauto._files import PathLike, atomic_write, read_text
 from catauto.automata.dot import DotGraph, DotNode, parse_dot
-from catauto.automata.jsonio import decode_symbol, encode_symbol
+from catauto.automata.draw import sink_states, to_dot
 from catauto.automata.machine import DFA, KINDS, Machine, Mealy, Moore
-from catauto.errors import CatautoError
+from catauto.automata.symbols import DotLabel, decode_symbol, escape_symbol, symbol_text
+from catauto.errors import CatautoError, FormatError
 
-__all__ = ["from_dot", "read_dot", "to_dot", "write_dot", "escape_symbol", "sink_states"]
-
-HIGHLIGHT = "#d62728"  # not "red": old files mark the initial state with color="red"
-_OPEN, _CLOSE = "([{", ")]}"
-
-
-# -- escaping -------------------------------------------------------------------------
-
-
-def symbol_text(symbol: Hashable) -> str:
-    """How a symbol is shown in a label: strings as they are, others through ``str``."""
-    return symbol if isinstance(symbol, str) else str(symbol)
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for c in text:
-        if c in _OPEN:
-            depth += 1
-        elif c in _CLOSE:
-            if depth == 0:
-                return False
-            depth -= 1
-    return depth == 0
-
-
-def escape_symbol(text: str, record: bool = False) -> str:
-    r"""``text`` escaped for a label (see the module docstring), before DOT quoting.
-
-    >>> print(escape_symbol(" a/b, c\\ "), escape_symbol("f(x"), escape_symbol("f(x)"))
-    \ a\/b\, c\\\  f\(x f(x)
-    >>> print(escape_symbol("out {1} | 2", record=True))
-    out\ \{1\}\ \|\ 2
-    """
-    brackets = not _balanced(text)
-    stripped = text.strip()
-    lead = len(text) - len(text.lstrip())
-    tail = len(text.rstrip()) if stripped else 0
-    out = []
-    for i, c in enumerate(text):
-        if c == "\\":
-            out.append("\\\\")
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\r":
-            out.append("\\r")
-        elif c == "\0":
-            out.append("\\0")
-        elif c in ",/" or (brackets and c in "()[]{}"):
-            out.append("\\" + c)
-        elif record and (c in "{}|<> "):
-            out.append("\\" + c)
-        elif c.isspace() and (i < lead or i >= tail):
-            out.append("\\" + c)
-        else:
-            out.append(c)
-    return "".join(out)
-
-
-def _quote(label: str) -> str:
-    """A DOT quoted string for an already escaped label (its backslashes come in pairs)."""
-    return '"' + label.replace('"', '\\"') + '"'
-
-
-def _escstr(text: str) -> str:
-    """Any text as a label that decodes back to exactly ``text``."""
-    text = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
-    return text.replace("\0", "\\0")
-
-
-_DECODE = re.compile(r"\\([\s\S])")
-_ESCAPED_AS = {"n": "\n", "l": "\n", "r": "\r", "0": "\0"}
-
-
-class _Label:
-    """A decoded label: its text and which positions were escaped (hence literal)."""
-
-    __slots__ = ("text", "escaped")
-
-    def __init__(self, raw: str) -> None:
-        if "\\" not in raw:
-            self.text, self.escaped = raw, frozenset()
-            return
-        chars: list[str] = []
-        escaped = set()
-        pos = 0
-        for m in _DECODE.finditer(raw):
-            chars.extend(raw[pos : m.start()])
-            escaped.add(len(chars))
-            chars.append(_ESCAPED_AS.get(m.group(1), m.group(1)))
-            pos = m.end()
-        chars.extend(raw[pos:])
-        self.text, self.escaped = "".join(chars), frozenset(escaped)
-
-    def plain(self, i: int, chars: str) -> bool:
-        return 0 <= i < len(self.text) and self.text[i] in chars and i not in self.escaped
-
-    def space(self, i: int) -> bool:
-        return 0 <= i < len(self.text) and self.text[i].isspace() and i not in self.escaped
-
-    def find(self, char: str, start: int = 0, end: int | None = None) -> list[int]:
-        end = len(self.text) if end is None else end
-        hits = []
-        i = self.text.find(char, start, end)
-        while i >= 0:
-            if i not in self.escaped:
-                hits.append(i)
-            i = self.text.find(char, i + 1, end)
-        return hits
-
-    def strip(self, start: int, end: int) -> str:
-        while start < end and self.space(start):
-            start += 1
-        while end > start and self.space(end - 1):
-            end -= 1
-        return self.text[start:end]
-
-    def output_split(self) -> int | None:
-        """Where input and output meet: the first free ``/`` spaced on both sides, or else
-        the first free ``/``; ``None`` when there is none."""
-        slashes = self.find("/")
-        for i in slashes:
-            if self.space(i - 1) and self.space(i + 1):
-                return i
-        return slashes[0] if slashes else None
-
-    def symbols(self, start: int, end: int) -> list[str]:
-        """The symbols between ``start`` and ``end``, split at free ``", "`` outside brackets."""
-        cuts, depth = [], 0
-        if self.find(",", start, end):
-            for i in range(start, end):
-                if self.plain(i, _OPEN):
-                    depth += 1
-                elif self.plain(i, _CLOSE):
-                    depth = max(0, depth - 1)
-                elif depth == 0 and self.plain(i, ",") and self.space(i + 1):
-                    cuts.append(i)
-        bounds = [start, *(c + 1 for c in cuts)], [*cuts, end]
-        return [self.strip(a, b) for a, b in zip(*bounds)]
-
-    def record_fields(self) -> list[str]:
-        """The fields of a record label ``a|b`` or ``{a|b}``; the rest after the first
-        ``|`` is one field."""
-        start, end = 0, len(self.text)
-        while start < end and self.space(start):
-            start += 1
-        while end > start and self.space(end - 1):
-            end -= 1
-        if self.plain(start, "{") and self.plain(end - 1, "}"):
-            start, end = start + 1, end - 1
-        bars = self.find("|", start, end)
-        if not bars:
-            return [self.strip(start, end)]
-        return [self.strip(start, bars[0]), self.strip(bars[0] + 1, end)]
-
+__all__ = [
+    "escape_symbol",
+    "from_dot",
+    "read_dot",
+    "sink_states",
+    "symbol_text",
+    "to_dot",
+    "write_dot",
+]
 
 # -- reading --------------------------------------------------------------------------
 
@@ -265,10 +121,10 @@ class _Reader:
     def fail(self, reason: str, where: Any) -> FormatError:
         return FormatError(reason, self.source, where.line, where.column)
 
-    def edge_label(self, e: Any) -> _Label:
+    def edge_label(self, e: Any) -> DotLabel:
         if "label" not in e.attrs:
             raise self.fail(f"edge {e.tail} -> {e.head} has no label", e)
-        return _Label(e.attrs["label"])
+        return DotLabel(e.attrs["label"])
 
     def find_initial(self, start_edges: list) -> int:
         heads = list(dict.fromkeys(e.head for e in start_edges))
@@ -302,7 +158,7 @@ class _Reader:
             return None
         where = self.attr_where(key)
         try:
-            values = json.loads(_Label(self.g.attrs[key]).text)
+            values = json.loads(DotLabel(self.g.attrs[key]).text)
             if not isinstance(values, list):
                 raise ValueError("not a JSON array")
             symbols = tuple(
@@ -322,7 +178,7 @@ class _Reader:
             return "mealy"
         for name in self.states:
             node = self.g.nodes[name]
-            if "|" in node.attrs.get("label", "") and _Label(node.attrs["label"]).find("|"):
+            if "|" in node.attrs.get("label", "") and DotLabel(node.attrs["label"]).find("|"):
                 return "moore"
         return "dfa"
 
@@ -410,7 +266,7 @@ class _Reader:
             node = self.g.nodes[name]
             if "label" not in node.attrs:
                 raise self.fail(f"state {name} has no output (label it 'name|output')", node)
-            fields = _Label(node.attrs["label"]).record_fields()
+            fields = DotLabel(node.attrs["label"]).record_fields()
             out[q] = self.symbol_index(fields[-1], outputs, index, fixed, "output", node)
         return out
 
@@ -455,125 +311,6 @@ def read_dot(source: PathLike | bytes, kind: Any = None) -> Machine:
 
 
 # -- writing --------------------------------------------------------------------------
-
-
-def sink_states(m: Machine) -> list[int]:
-    """Non-initial states every defined transition of which loops back (and, in a DFA,
-    rejecting): what ``to_dot(hide_sink=True)`` leaves out.
-
-    >>> from catauto.automata import DFA
-    >>> sink_states(DFA([[1, 2], [1, 1], [2, 2]], [False, True, False]))
-    [2]
-    """
-    n = m.n_states
-    loops = (m.delta == np.arange(n)[:, None]) | (m.delta < 0)
-    sinks = loops.all(axis=1)
-    sinks[m.initial] = False
-    if m.kind == "dfa":
-        sinks &= ~m.output.astype(bool)
-    return [int(q) for q in np.flatnonzero(sinks)]
-
-
-def _run_path(m: Machine, word: Iterable[Hashable]) -> tuple[set[int], set[tuple[int, int]]]:
-    q = m.initial
-    states, transitions = {q}, set()
-    for a in m.encode(word):
-        t = int(m.delta[q, a])
-        if t < 0:
-            break
-        transitions.add((q, int(a)))
-        states.add(t)
-        q = t
-    return states, transitions
-
-
-def _meta(key: str, symbols: Sequence[Hashable]) -> str:
-    """``, key="[...]"`` with the exact alphabet, or nothing for symbols JSON cannot hold."""
-    try:
-        values = [encode_symbol(s) for s in symbols]
-    except FormatError:
-        return ""
-    return f", {key}={_quote(_escstr(json.dumps(values, ensure_ascii=False)))}"
-
-
-def to_dot(
-    m: Machine,
-    *,
-    hide_sink: bool = False,
-    highlight: Iterable[Hashable] | None = None,
-    name: str | None = None,
-    rankdir: str = "LR",
-) -> str:
-    """``m`` as DOT text (pure Python; see the module docstring for the label syntax).
-
-    - ``hide_sink``: leave out ``sink_states(m)`` and the edges into them (the drawing
-      of a partial machine; reading it back gives one);
-    - ``highlight``: a word whose run (states and edges from the initial state) is
-      drawn in colour, as far as it is defined;
-    - ``name``: the graph's name (default: the kind); ``rankdir``: Graphviz layout.
-
-    >>> from catauto.automata import DFA
-    >>> print(to_dot(DFA([[1], [1]], [False, True], inputs=["a"])))  # doctest: +ELLIPSIS
-    digraph "dfa" {
-      graph [rankdir="LR", catauto_kind="dfa", catauto_inputs="[\\"a\\"]"];
-      node [shape=circle];
-      __start0 [label="", shape=none, width=0, height=0];
-      s0 [label="s0"];
-      s1 [label="s1", shape=doublecircle];
-      __start0 -> s0;
-      s0 -> s1 [label="a"];
-      s1 -> s1 [label="a"];
-    }
-    """
-    kind = m.kind
-    hidden = set(sink_states(m)) if hide_sink else set()
-    states, steps = _run_path(m, highlight) if highlight is not None else (set(), set())
-    mark = f', color="{HIGHLIGHT}", fontcolor="{HIGHLIGHT}", penwidth=2'
-    texts = [escape_symbol(symbol_text(s)) for s in m.inputs]
-    out_texts = [escape_symbol(symbol_text(s), record=kind == "moore") for s in m.outputs]
-    graph_attrs = f'rankdir={_quote(_escstr(rankdir))}, catauto_kind="{kind}"'
-    graph_attrs += _meta("catauto_inputs", m.inputs)
-    if kind != "dfa":
-        graph_attrs += _meta("catauto_outputs", m.outputs)
-    node_style = "shape=record, style=rounded" if kind == "moore" else "shape=circle"
-    lines = [
-        f"digraph {_quote(_escstr(name if name is not None else kind))} {{",
-        f"  graph [{graph_attrs}];",
-        f"  node [{node_style}];",
-        '  __start0 [label="", shape=none, width=0, height=0];',
-    ]
-    for q in range(m.n_states):
-        if q in hidden:
-            continue
-        if kind == "moore":
-            attrs = f'label="s{q}|{_quote(out_texts[m.output[q]])[1:-1]}"'
-        else:
-            attrs = f'label="s{q}"'
-        if kind == "dfa" and m.output[q]:
-            attrs += ", shape=doublecircle"
-        if q in states:
-            attrs += mark
-        lines.append(f"  s{q} [{attrs}];")
-    lines.append(f"  __start0 -> s{m.initial}{f' [{mark[2:]}]' if highlight is not None else ''};")
-    delta, output = m.delta, m.output
-    for q in range(m.n_states):
-        if q in hidden:
-            continue
-        groups: dict[tuple[int, int], list[int]] = {}
-        for a in range(m.n_inputs):
-            t = int(delta[q, a])
-            if t >= 0 and t not in hidden:
-                groups.setdefault((t, int(output[q, a]) if kind == "mealy" else -1), []).append(a)
-        for (t, o), letters in groups.items():
-            label = ", ".join(texts[a] for a in letters)
-            if kind == "mealy":
-                label += " / " + out_texts[o]
-            attrs = f"label={_quote(label)}"
-            if any((q, a) in steps for a in letters):
-                attrs += mark
-            lines.append(f"  s{q} -> s{t} [{attrs}];")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
 
 
 def write_dot(m: Machine, path: PathLike, **options: Any) -> None:

@@ -1,9 +1,13 @@
-"""Drawing machines with Graphviz: image files and notebook display.
+"""Drawing machines: DOT text in pure Python, pictures through Graphviz.
 
-``to_dot`` (``catauto.automata.dotio``) is pure Python; turning DOT into pictures needs
-the ``dot`` program of Graphviz, called through the ``graphviz`` Python package. Without
-it, ``render`` and ``svg`` raise a ``CatautoError`` that says how to install it, while
-notebooks fall back to showing the DOT text.
+``to_dot`` writes the DOT text of a machine (the dialect, which ``read_dot`` reads back,
+is described in ``catauto.automata.dotio``) and needs nothing but Python. Turning DOT
+into pictures needs the ``dot`` program of Graphviz, called through the ``graphviz``
+Python package. Without it, ``render`` and ``svg`` raise a ``CatautoError`` that says how
+to install it, while notebooks fall back to showing the DOT text.
+
+This module builds no machine (it only reads them), so the machine classes draw
+themselves through it: ``m.to_dot()``, ``m.render(path)`` and the notebook display.
 
 >>> from catauto.automata import DFA
 >>> m = DFA([[1], [1]], [False, True], inputs="a")
@@ -13,17 +17,35 @@ True
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from catauto._files import PathLike, atomic_write
-from catauto.automata.dotio import to_dot
-from catauto.automata.machine import Machine
-from catauto.errors import CatautoError, DotNotFoundError
+from catauto.automata.symbols import encode_symbol, escape_symbol, symbol_text
+from catauto.errors import CatautoError, DotNotFoundError, FormatError
 
-__all__ = ["FORMATS", "DotNotFoundError", "dot_available", "dot_image", "image", "render", "svg"]
+if TYPE_CHECKING:
+    from catauto.automata.machine import Machine
+
+__all__ = [
+    "FORMATS",
+    "INSTALL_HINT",
+    "DotNotFoundError",
+    "dot_available",
+    "dot_image",
+    "image",
+    "mimebundle",
+    "render",
+    "sink_states",
+    "svg",
+    "to_dot",
+]
 
 FORMATS = ("svg", "png", "pdf")
 
@@ -33,6 +55,143 @@ INSTALL_HINT = (
     "or see https://graphviz.org/download/"
 )
 
+HIGHLIGHT = "#d62728"  # not "red": old files mark the initial state with color="red"
+
+
+# -- DOT text -------------------------------------------------------------------------
+
+
+def _quote(label: str) -> str:
+    """A DOT quoted string for an already escaped label (its backslashes come in pairs)."""
+    return '"' + label.replace('"', '\\"') + '"'
+
+
+def _escstr(text: str) -> str:
+    """Any text as a label that decodes back to exactly ``text``."""
+    text = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    return text.replace("\0", "\\0")
+
+
+def sink_states(m: Machine) -> list[int]:
+    """Non-initial states every defined transition of which loops back (and, in a DFA,
+    rejecting): what ``to_dot(hide_sink=True)`` leaves out.
+
+    >>> from catauto.automata import DFA
+    >>> sink_states(DFA([[1, 2], [1, 1], [2, 2]], [False, True, False]))
+    [2]
+    """
+    n = m.n_states
+    loops = (m.delta == np.arange(n)[:, None]) | (m.delta < 0)
+    sinks = loops.all(axis=1)
+    sinks[m.initial] = False
+    if m.kind == "dfa":
+        sinks &= ~m.output.astype(bool)
+    return [int(q) for q in np.flatnonzero(sinks)]
+
+
+def _run_path(m: Machine, word: Iterable[Hashable]) -> tuple[set[int], set[tuple[int, int]]]:
+    q = m.initial
+    states, transitions = {q}, set()
+    for a in m.encode(word):
+        t = int(m.delta[q, a])
+        if t < 0:
+            break
+        transitions.add((q, int(a)))
+        states.add(t)
+        q = t
+    return states, transitions
+
+
+def _meta(key: str, symbols: Sequence[Hashable]) -> str:
+    """``, key="[...]"`` with the exact alphabet, or nothing for symbols JSON cannot hold."""
+    try:
+        values = [encode_symbol(s) for s in symbols]
+    except FormatError:
+        return ""
+    return f", {key}={_quote(_escstr(json.dumps(values, ensure_ascii=False)))}"
+
+
+def to_dot(
+    m: Machine,
+    *,
+    hide_sink: bool = False,
+    highlight: Iterable[Hashable] | None = None,
+    name: str | None = None,
+    rankdir: str = "LR",
+) -> str:
+    """``m`` as DOT text (pure Python; the dialect is described in ``catauto.automata.dotio``).
+
+    - ``hide_sink``: leave out ``sink_states(m)`` and the edges into them (the drawing
+      of a partial machine; reading it back gives one);
+    - ``highlight``: a word whose run (states and edges from the initial state) is
+      drawn in colour, as far as it is defined;
+    - ``name``: the graph's name (default: the kind); ``rankdir``: Graphviz layout.
+
+    >>> from catauto.automata import DFA
+    >>> print(to_dot(DFA([[1], [1]], [False, True], inputs=["a"])))  # doctest: +ELLIPSIS
+    digraph "dfa" {
+      graph [rankdir="LR", catauto_kind="dfa", catauto_inputs="[\\"a\\"]"];
+      node [shape=circle];
+      __start0 [label="", shape=none, width=0, height=0];
+      s0 [label="s0"];
+      s1 [label="s1", shape=doublecircle];
+      __start0 -> s0;
+      s0 -> s1 [label="a"];
+      s1 -> s1 [label="a"];
+    }
+    """
+    kind = m.kind
+    hidden = set(sink_states(m)) if hide_sink else set()
+    states, steps = _run_path(m, highlight) if highlight is not None else (set(), set())
+    mark = f', color="{HIGHLIGHT}", fontcolor="{HIGHLIGHT}", penwidth=2'
+    texts = [escape_symbol(symbol_text(s)) for s in m.inputs]
+    out_texts = [escape_symbol(symbol_text(s), record=kind == "moore") for s in m.outputs]
+    graph_attrs = f'rankdir={_quote(_escstr(rankdir))}, catauto_kind="{kind}"'
+    graph_attrs += _meta("catauto_inputs", m.inputs)
+    if kind != "dfa":
+        graph_attrs += _meta("catauto_outputs", m.outputs)
+    node_style = "shape=record, style=rounded" if kind == "moore" else "shape=circle"
+    lines = [
+        f"digraph {_quote(_escstr(name if name is not None else kind))} {{",
+        f"  graph [{graph_attrs}];",
+        f"  node [{node_style}];",
+        '  __start0 [label="", shape=none, width=0, height=0];',
+    ]
+    for q in range(m.n_states):
+        if q in hidden:
+            continue
+        if kind == "moore":
+            attrs = f'label="s{q}|{_quote(out_texts[m.output[q]])[1:-1]}"'
+        else:
+            attrs = f'label="s{q}"'
+        if kind == "dfa" and m.output[q]:
+            attrs += ", shape=doublecircle"
+        if q in states:
+            attrs += mark
+        lines.append(f"  s{q} [{attrs}];")
+    lines.append(f"  __start0 -> s{m.initial}{f' [{mark[2:]}]' if highlight is not None else ''};")
+    delta, output = m.delta, m.output
+    for q in range(m.n_states):
+        if q in hidden:
+            continue
+        groups: dict[tuple[int, int], list[int]] = {}
+        for a in range(m.n_inputs):
+            t = int(delta[q, a])
+            if t >= 0 and t not in hidden:
+                groups.setdefault((t, int(output[q, a]) if kind == "mealy" else -1), []).append(a)
+        for (t, o), letters in groups.items():
+            label = ", ".join(texts[a] for a in letters)
+            if kind == "mealy":
+                label += " / " + out_texts[o]
+            attrs = f"label={_quote(label)}"
+            if any((q, a) in steps for a in letters):
+                attrs += mark
+            lines.append(f"  s{q} -> s{t} [{attrs}];")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# -- pictures -------------------------------------------------------------------------
 
 
 def dot_available() -> bool:

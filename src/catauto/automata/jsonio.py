@@ -15,7 +15,8 @@ Symbols may be any JSON scalar and come back with their Python type: a string as
 ``true``/``false`` as ``bool``, ``null`` as ``None``. A tuple of those is written as a
 JSON array and read back as a tuple (arrays are never symbols otherwise, since lists
 are not hashable). numpy scalars are written as the Python number they equal. Other
-symbols (objects, sets, NaN) cannot be written and raise ``FormatError``.
+symbols (objects, sets, NaN) cannot be written and raise ``FormatError``. (The codec,
+shared with DOT's alphabet attributes, is ``catauto.automata.symbols``.)
 
 Errors name the file and the JSON path of the offending value:
 
@@ -23,7 +24,7 @@ Errors name the file and the JSON path of the offending value:
 ...           ' "initial": 0, "delta": [[3]], "output": [1]}', "m.json")
 Traceback (most recent call last):
 ...
-catauto._files.FormatError: m.json: $.delta[0][0]: 3 is not a state (0..0) nor -1 (undefined)
+catauto.errors.FormatError: m.json: $.delta[0][0]: 3 is not a state (0..0) nor -1 (undefined)
 
 >>> from catauto.automata import Mealy
 >>> m = Mealy([[1, 0], [1, 1]], [[0, 1], [1, 1]], inputs=["a", 7], outputs=[None, ("x", 1.5)])
@@ -34,65 +35,29 @@ catauto._files.FormatError: m.json: $.delta[0][0]: 3 is not a state (0..0) nor -
 from __future__ import annotations
 
 import json
-import math
-from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
 
-from catauto._files import FormatError, PathLike, atomic_write, read_text
+from catauto._files import PathLike, atomic_write, read_text
 from catauto.automata.machine import DFA, KINDS, Machine
+from catauto.automata.symbols import decode_symbol, encode_symbol
+from catauto.errors import FormatError
 
-__all__ = ["FORMAT", "VERSION", "from_json", "read_json", "to_json", "write_json"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "FormatError",
+    "from_dict",
+    "from_json",
+    "read_json",
+    "to_dict",
+    "to_json",
+    "write_json",
+]
 
 FORMAT = "catauto"
 VERSION = 1
-
-
-# -- symbols --------------------------------------------------------------------------
-
-
-def encode_symbol(symbol: Hashable, where: str = "symbol") -> Any:
-    """A symbol as a JSON value (tuples become arrays); ``FormatError`` if it has none.
-
-    >>> encode_symbol(("a", 1, (True, None))), encode_symbol(np.int64(3))
-    (['a', 1, [True, None]], 3)
-    """
-    if symbol is None or isinstance(symbol, (str, bool)):
-        return symbol
-    if isinstance(symbol, np.bool_):
-        return bool(symbol)
-    if isinstance(symbol, (int, np.integer)):
-        return int(symbol)
-    if isinstance(symbol, (float, np.floating)):
-        if not math.isfinite(symbol):
-            raise FormatError(f"{symbol!r} is not finite and has no JSON form", where)
-        return float(symbol)
-    if isinstance(symbol, tuple):
-        return [encode_symbol(s, where) for s in symbol]
-    raise FormatError(
-        f"{symbol!r} ({type(symbol).__name__}) has no JSON form: symbols must be strings,"
-        " numbers, booleans, None or tuples of those",
-        where,
-    )
-
-
-def decode_symbol(value: Any, path: str, source: str) -> Hashable:
-    """A JSON value as a symbol (arrays become tuples); ``FormatError`` at ``path`` if not one."""
-    if value is None or isinstance(value, (str, bool, int)):
-        return value
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            raise FormatError(f"{value!r} is not a finite number", source, path=path)
-        return value
-    if isinstance(value, list):
-        return tuple(decode_symbol(v, f"{path}[{i}]", source) for i, v in enumerate(value))
-    raise FormatError(
-        "a symbol must be a string, number, boolean, null or an array of those,"
-        f" got {type(value).__name__}",
-        source,
-        path=path,
-    )
 
 
 # -- writing --------------------------------------------------------------------------

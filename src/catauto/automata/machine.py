@@ -12,8 +12,10 @@ A DFA is the Moore machine whose outputs are ``(False, True)``. An output alphab
 hold symbols that no state uses. ``m.coalgebra()`` gives the structure map as a
 :class:`catauto.coalgebra.Coalgebra`; the algebra of machines (``reachable``,
 ``complete``, ``minimize``, ``equivalent``, ``counterexample``, ``isomorphic``,
-``product`` / ``*``, and on DFAs ``&``, ``|``, ``^``, ``-``, ``~``, ``is_empty``,
-``from_words``) lives in :mod:`catauto.automata.ops`.
+``product`` / ``*``, and on DFAs ``&``, ``|``, ``^``, ``-``, ``~``, ``is_empty``) lives in
+:mod:`catauto.automata.ops`, the drawing (``to_dot``, ``render``, the notebook display)
+in :mod:`catauto.automata.draw`. Neither imports this module: they build machines
+through ``m.with_tables``, which finds the class of a kind in ``KINDS``.
 
 >>> m = DFA([[1, 0], [0, 1]], accepting=[True, False], inputs="ab")
 >>> m.accepts("aa"), m.accepts("a")
@@ -33,31 +35,20 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from catauto.automata import draw, ops
+from catauto.automata.ops import with_sink
 from catauto.errors import MachineError
+
+__all__ = ["DFA", "KINDS", "Machine", "MachineError", "Mealy", "Moore"]
 
 _SEQUENCES = (list, tuple, str)
 """Words of these types are used as they are; other iterables are listed first."""
-
-_MISSING: Any = object()
-"""Marks an argument that was not given (where None is a legitimate value)."""
-
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
     a = np.ascontiguousarray(a, dtype=np.int32)
     a.flags.writeable = False
     return a
-
-
-def with_sink(delta: np.ndarray) -> np.ndarray:
-    """``delta: int[n, k]`` (-1: undefined) made total: ``int32[n + 1, k]`` in which every
-    undefined transition, and every transition of the extra state ``n``, goes to ``n``.
-
-    >>> with_sink(np.array([[1, -1], [0, 0]])).tolist()
-    [[1, 2], [0, 0], [2, 2]]
-    """
-    n, k = delta.shape
-    return np.vstack([np.where(delta < 0, n, delta), np.full((1, k), n)]).astype(np.int32)
 
 
 def _alphabet(symbols: Iterable[Hashable] | None, size: int | None, what: str) -> tuple:
@@ -402,47 +393,58 @@ class Machine:
             f", {self.n_outputs} outputs>"
         )
 
-    # -- the algebra of machines (catauto.automata.ops; imported lazily) ----------------
+    # -- the algebra of machines (catauto.automata.ops) ----------------------------------
+    def with_tables(
+        self,
+        delta: Any,
+        output: Any,
+        initial: int = 0,
+        *,
+        kind: str | None = None,
+        outputs: Iterable[Hashable] | None = None,
+    ) -> Any:
+        """A machine over this one's inputs with new tables: of this one's kind, or of
+        ``kind`` (``"dfa"``, ``"moore"``, ``"mealy"``), with this one's outputs or
+        ``outputs`` (a DFA's are always ``(False, True)``, its ``output`` is read as bools).
+
+        >>> m = DFA([[1], [0]], accepting=[True, False], inputs="a")
+        >>> m.with_tables([[0]], [1]).accepts("aa")
+        True
+        >>> m.with_tables([[0]], [0], kind="moore", outputs=["x"]).transduce("a")
+        ['x', 'x']
+        """
+        cls = KINDS[kind or self.kind]
+        if cls.kind == "dfa":
+            return cls(delta, np.asarray(output).astype(bool), initial, self.inputs)
+        outs = self.outputs if outputs is None else outputs
+        return cls(delta, output, initial, self.inputs, outs)
+
     def reachable(self) -> Any:
         """The reachable part in canonical breadth-first numbering (see ``ops.reachable``)."""
-        from catauto.automata import ops
-
         return ops.reachable(self)
 
-    def complete(self, sink: Any = _MISSING) -> Any:
+    def complete(self, sink: Any = ops.NO_SINK) -> Any:
         """Undefined transitions sent to a new sink state (see ``ops.complete``)."""
-        from catauto.automata import ops
-
         return ops.complete(self, sink)
 
     def minimize(self) -> Any:
         """The minimal equivalent machine, canonically numbered (see ``ops.minimize``)."""
-        from catauto.automata import ops
-
         return ops.minimize(self)
 
     def equivalent(self, other: Machine) -> bool:
         """Same output on every word (see ``ops.equivalent``)."""
-        from catauto.automata import ops
-
         return ops.equivalent(self, other)
 
     def counterexample(self, other: Machine) -> tuple | None:
         """A shortest word telling the machines apart, or None (``ops.counterexample``)."""
-        from catauto.automata import ops
-
         return ops.counterexample(self, other)
 
     def isomorphic(self, other: Machine) -> bool:
         """Equal reachable parts up to renaming states (see ``ops.isomorphic``)."""
-        from catauto.automata import ops
-
         return ops.isomorphic(self, other)
 
     def product(self, other: Machine) -> Any:
         """The synchronous product with pair outputs (see ``ops.product``)."""
-        from catauto.automata import ops
-
         return ops.product(self, other)
 
     def __mul__(self, other: Machine) -> Any:
@@ -457,27 +459,19 @@ class Machine:
         ``(output, successors)``. A partial machine is a coalgebra of ``O × (1 + X)^I``:
         undefined successors (and Mealy outputs) are ``None``.
         """
-        from catauto.automata import ops
-
         return ops.coalgebra(self)
 
-    # -- drawing (catauto.automata.dotio / draw; imported lazily) -------------------------
+    # -- drawing (catauto.automata.draw) -------------------------------------------------
     def to_dot(self, **options: Any) -> str:
-        """DOT text for this machine; see ``catauto.automata.dotio.to_dot``."""
-        from catauto.automata.dotio import to_dot
-
-        return to_dot(self, **options)
+        """DOT text for this machine; see ``catauto.automata.draw.to_dot``."""
+        return draw.to_dot(self, **options)
 
     def render(self, path: Any, format: str | None = None, **options: Any) -> Any:
         """Draw into ``path`` (svg/png/pdf); see ``catauto.automata.draw.render``."""
-        from catauto.automata.draw import render
-
-        return render(self, path, format, **options)
+        return draw.render(self, path, format, **options)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
-        from catauto.automata.draw import mimebundle
-
-        return mimebundle(self)
+        return draw.mimebundle(self)
 
     def _repr_svg_(self) -> str | None:
         return self._repr_mimebundle_().get("image/svg+xml")
@@ -654,8 +648,6 @@ class DFA(Moore):
 
     # -- boolean operations (catauto.automata.ops) --------------------------------------
     def _boolean(self, other: Any, op: str) -> Any:
-        from catauto.automata import ops
-
         return ops.boolean(self, other, op) if isinstance(other, DFA) else NotImplemented
 
     def __and__(self, other: DFA) -> DFA:
@@ -676,24 +668,47 @@ class DFA(Moore):
 
     def __invert__(self) -> DFA:
         """The words ``self`` rejects."""
-        from catauto.automata import ops
-
         return ops.complement(self)
 
     def is_empty(self) -> bool:
         """Whether no word is accepted."""
-        from catauto.automata import ops
-
         return ops.is_empty(self)
 
     @classmethod
     def from_words(
         cls, words: Iterable[Iterable[Hashable]], inputs: Iterable[Hashable] | None = None
     ) -> DFA:
-        """The minimal DFA accepting exactly ``words`` (see ``ops.from_words``)."""
-        from catauto.automata import ops
+        """The minimal (trim) DFA accepting exactly the given finite set of words.
 
-        return ops.from_words(words, inputs)
+        ``inputs`` defaults to the symbols of the words in order of first appearance.
+
+        >>> m = DFA.from_words(["a", "ab", "b"])
+        >>> [m.accepts(w) for w in ["", "a", "ab", "b", "ba"]]
+        [False, True, True, True, False]
+        """
+        words = [tuple(w) for w in words]
+        seen = dict.fromkeys(s for w in words for s in w)
+        ins = tuple(seen) if inputs is None else tuple(inputs)
+        index = {a: i for i, a in enumerate(ins)}
+        missing = [s for s in seen if s not in index]
+        if missing:
+            raise MachineError(
+                f"symbol {missing[0]!r} of the words is not among the inputs {ins!r}"
+            )
+        delta: list[list[int]] = [[-1] * len(ins)]
+        accepting = [False]
+        for w in words:
+            q = 0
+            for s in w:
+                a = index[s]
+                if delta[q][a] < 0:
+                    delta[q][a] = len(delta)
+                    delta.append([-1] * len(ins))
+                    accepting.append(False)
+                q = delta[q][a]
+            accepting[q] = True
+        table = np.array(delta, dtype=np.int32).reshape(len(delta), len(ins))
+        return cls(table, accepting, 0, ins).minimize()
 
 
 class Mealy(Machine):

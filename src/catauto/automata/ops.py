@@ -5,6 +5,10 @@ Every function here is also a method of the machine classes (``m.minimize()``,
 ``m1 & m2``, ...). All of them rest on two pieces of :mod:`catauto.coalgebra.partition`:
 the breadth-first canonical numbering and partition refinement.
 
+This module does not import the machine classes (``catauto.automata.machine`` imports
+it): it tells the kinds apart by ``m.kind`` and builds its results with
+``m.with_tables``, which picks the class of a kind from ``machine.KINDS``.
+
 **Partial machines.** A DFA rejects a word that leaves its table, so a partial DFA
 means the same as its completion with a rejecting sink; DFAs are compared, combined and
 minimised that way, and ``minimize`` of a partial DFA returns the trim minimal DFA (the
@@ -26,35 +30,51 @@ both factors are.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from catauto.automata.machine import (
-    _MISSING,
-    DFA,
-    Machine,
-    MachineError,
-    Mealy,
-    Moore,
-    with_sink,
-)
+from catauto.coalgebra import Coalgebra
 from catauto.coalgebra.partition import bfs_order, quotient, refine
+from catauto.errors import MachineError
+from catauto.functor import Layer, MealyF, MooreF
 
-_NO_SINK: Any = _MISSING
+if TYPE_CHECKING:
+    from catauto.automata.machine import DFA, Machine
+
+__all__ = [
+    "NO_SINK",
+    "boolean",
+    "coalgebra",
+    "complement",
+    "complete",
+    "counterexample",
+    "equivalent",
+    "is_empty",
+    "isomorphic",
+    "minimize",
+    "product",
+    "reachable",
+    "with_sink",
+]
+
+NO_SINK: Any = object()
+"""``complete``'s ``sink`` when none is given (``None`` is a legitimate output symbol)."""
 
 _DENSE_PAIRS = 1 << 24
 """Pair spaces up to this size use a dense index array; larger ones a dict."""
 
 
-# -- rebuilding machines ---------------------------------------------------------------
-def _like(m: Machine, delta: Any, output: Any, initial: int = 0, outputs: Any = None) -> Any:
-    """A machine of ``m``'s kind and input alphabet with new tables."""
-    if isinstance(m, DFA):
-        return DFA(delta, np.asarray(output).astype(bool), initial, m.inputs)
-    outs = m.outputs if outputs is None else outputs
-    return type(m)(delta, output, initial, m.inputs, outs)
+# -- tables ---------------------------------------------------------------------------
+def with_sink(delta: np.ndarray) -> np.ndarray:
+    """``delta: int[n, k]`` (-1: undefined) made total: ``int32[n + 1, k]`` in which every
+    undefined transition, and every transition of the extra state ``n``, goes to ``n``.
+
+    >>> with_sink(np.array([[1, -1], [0, 0]])).tolist()
+    [[1, 2], [0, 0], [2, 2]]
+    """
+    n, k = delta.shape
+    return np.vstack([np.where(delta < 0, n, delta), np.full((1, k), n)]).astype(np.int32)
 
 
 def _renumber(delta: np.ndarray, order: np.ndarray, n: int) -> np.ndarray:
@@ -71,6 +91,7 @@ def reachable(m: Machine) -> Machine:
     order of ``m.inputs``; the result's initial state is 0. This numbering is canonical:
     machines with isomorphic reachable parts get identical tables.
 
+    >>> from catauto.automata import DFA
     >>> m = DFA([[2, 2], [0, 0], [2, 0]], accepting=[False, True, True])
     >>> r = reachable(m)
     >>> r.n_states, r.delta.tolist(), r.accepting.tolist()
@@ -78,10 +99,10 @@ def reachable(m: Machine) -> Machine:
     """
     order = bfs_order(m.delta, m.initial)
     delta = _renumber(m.delta, order, m.n_states)
-    return _like(m, delta, np.take(m.output, order, axis=0), 0)
+    return m.with_tables(delta, np.take(m.output, order, axis=0), 0)
 
 
-def complete(m: Machine, sink: Any = _NO_SINK) -> Machine:
+def complete(m: Machine, sink: Any = NO_SINK) -> Machine:
     """``m`` with every undefined transition sent to a new absorbing sink state.
 
     The sink is the last state. A DFA's sink rejects (``sink=True`` makes it accept);
@@ -89,6 +110,7 @@ def complete(m: Machine, sink: Any = _NO_SINK) -> Machine:
     and the sink's own transitions output ``sink`` (added to ``outputs`` if new), which
     must be given. A complete machine is returned as it is.
 
+    >>> from catauto.automata import DFA
     >>> m = DFA([[1, -1], [-1, -1]], accepting=[False, True], inputs="ab")
     >>> c = complete(m)
     >>> c.delta.tolist(), c.accepting.tolist()
@@ -99,34 +121,37 @@ def complete(m: Machine, sink: Any = _NO_SINK) -> Machine:
     k = m.n_inputs
     undefined = m.delta < 0
     delta = with_sink(m.delta)
-    if isinstance(m, DFA):
-        accepts = False if sink is _NO_SINK or sink is None else sink
+    if m.kind == "dfa":
+        accepts = False if sink is NO_SINK or sink is None else sink
         if not isinstance(accepts, bool | np.bool_):
             raise MachineError(
                 f"a DFA's sink accepts or rejects: sink must be a bool, got {sink!r}"
             )
-        return DFA(delta, np.append(m.accepting, accepts), m.initial, m.inputs)
-    if sink is _NO_SINK:
+        return m.with_tables(delta, np.append(m.accepting, accepts), m.initial)
+    if sink is NO_SINK:
         raise MachineError(
             f"completing a partial {type(m).__name__} machine needs the sink's output:"
             " call complete(sink=<output symbol>)"
         )
     outputs = m.outputs if sink in m._out_index else (*m.outputs, sink)
     s = outputs.index(sink)
-    if isinstance(m, Mealy):
+    if m.kind == "mealy":
         output = np.vstack([np.where(undefined, s, m.output), np.full((1, k), s)])
     else:
         output = np.append(m.output, s)
-    return type(m)(delta, output, m.initial, m.inputs, outputs)
+    return m.with_tables(delta, output, m.initial, outputs=outputs)
 
 
 # -- behaviour: total tables with comparable labels -------------------------------------
 def _family(m1: Machine, m2: Machine) -> str:
-    if isinstance(m1, DFA) and isinstance(m2, DFA):
+    """``"dfa"`` for two DFAs, ``"moore"`` for two Moore machines (a DFA is one),
+    ``"mealy"`` for two Mealy machines."""
+    kinds = {getattr(m1, "kind", None), getattr(m2, "kind", None)}
+    if kinds == {"dfa"}:
         return "dfa"
-    if isinstance(m1, Moore) and isinstance(m2, Moore):
+    if kinds <= {"dfa", "moore"}:
         return "moore"
-    if isinstance(m1, Mealy) and isinstance(m2, Mealy):
+    if kinds == {"mealy"}:
         return "mealy"
     raise MachineError(
         f"cannot compare a {type(m1).__name__} with a {type(m2).__name__}:"
@@ -189,6 +214,7 @@ def minimize(m: Machine) -> Machine:
     one (no dead state); the empty language over a partial DFA is one rejecting state
     without transitions.
 
+    >>> from catauto.automata import DFA
     >>> m = DFA([[1, 2], [3, 3], [3, 3], [3, 3]], accepting=[False, True, True, False])
     >>> minimize(m).delta.tolist()
     [[1, 1], [2, 2], [2, 2]]
@@ -196,7 +222,7 @@ def minimize(m: Machine) -> Machine:
     (True, True)
     """
     r = reachable(m)
-    family = "dfa" if isinstance(m, DFA) else "mealy" if isinstance(m, Mealy) else "moore"
+    family = m.kind
     total, labels = _total(r, family, np.arange(r.n_outputs + 1))
     n = r.n_states
     if r.is_complete:
@@ -208,12 +234,12 @@ def minimize(m: Machine) -> Machine:
     rep = np.empty(len(qdelta), dtype=np.int64)
     rep[block] = np.arange(len(block))  # a representative state of every block
     if r.is_complete:
-        return _like(r, qdelta, np.take(r.output, rep, axis=0), 0)
+        return r.with_tables(qdelta, np.take(r.output, rep, axis=0), 0)
     # The block of "undefined": transitions into it become undefined again.
     sink = int(block[n])
     members = np.flatnonzero(block[:n] == sink)
     if family == "dfa" and sink == 0:  # the initial state is dead: the empty language
-        return DFA(np.full((1, r.n_inputs), -1), [False], 0, r.inputs)
+        return r.with_tables(np.full((1, r.n_inputs), -1), [False], 0)
     rep[sink] = members[0] if len(members) else 0
     output = np.take(r.output, rep, axis=0)
     if family == "mealy" and len(members):
@@ -222,7 +248,7 @@ def minimize(m: Machine) -> Machine:
         qdelta[(qdelta == sink) & (output < 0)] = -1
     else:
         qdelta[qdelta == sink] = -1
-    return reachable(_like(r, qdelta, output, 0))
+    return reachable(r.with_tables(qdelta, output, 0))
 
 
 # -- equivalence and counterexamples ---------------------------------------------------
@@ -241,6 +267,7 @@ def equivalent(m1: Machine, m2: Machine) -> bool:
     Decided by refining the disjoint union of both machines (``O(n log n)``); inputs
     must be the same set of symbols (any order), outputs are compared as symbols.
 
+    >>> from catauto.automata import DFA
     >>> a = DFA([[1], [0]], accepting=[True, False])
     >>> b = DFA([[1], [2], [3], [0]], accepting=[True, False, True, False])
     >>> equivalent(a, b), equivalent(a, DFA([[0]], accepting=[True]))
@@ -334,6 +361,7 @@ def counterexample(m1: Machine, m2: Machine) -> tuple | None:
     output after the word (or on definedness); a Mealy pair on the output of the last
     input (or on definedness). Breadth-first search over pairs of states, level by level.
 
+    >>> from catauto.automata import DFA
     >>> a = DFA([[1, 0], [0, 1]], accepting=[True, False], inputs="ab")
     >>> b = DFA([[0, 0]], accepting=[True], inputs="ab")
     >>> counterexample(a, b)
@@ -368,19 +396,20 @@ def isomorphic(m1: Machine, m2: Machine) -> bool:
 
     Inputs are matched by symbol (any order), outputs by symbol.
 
+    >>> from catauto.automata import DFA
     >>> a = DFA([[1], [0]], accepting=[True, False])
     >>> b = DFA([[1], [0]], accepting=[False, True], initial=1)
     >>> isomorphic(a, b), isomorphic(a, a.complete())
     (True, True)
     """
     family = _family(m1, m2)
-    if isinstance(m1, DFA) != isinstance(m2, DFA) or set(m1.inputs) != set(m2.inputs):
+    if (m1.kind == "dfa") != (m2.kind == "dfa") or set(m1.inputs) != set(m2.inputs):
         return False
     perm = _input_permutation(m1, m2)
     map1, map2 = _output_map(m1, m2)
     r1 = reachable(m1)
-    aligned = _like(
-        m2, m2.delta[:, perm], m2.output[:, perm] if family == "mealy" else m2.output, m2.initial
+    aligned = m2.with_tables(
+        m2.delta[:, perm], m2.output[:, perm] if family == "mealy" else m2.output, m2.initial
     )
     r2 = reachable(aligned)
     if r1.delta.shape != r2.delta.shape or not np.array_equal(r1.delta, r2.delta):
@@ -400,6 +429,7 @@ def product(m1: Machine, m2: Machine) -> Machine:
     ``(o1, o2)`` in order. DFAs are completed first (rejecting sinks); for partial Moore
     and Mealy machines a transition is defined where both factors define it.
 
+    >>> from catauto.automata import DFA
     >>> a = DFA([[1], [0]], accepting=[True, False])
     >>> p = product(a, DFA([[0]], accepting=[True]))
     >>> p.transduce([0, 0])
@@ -422,8 +452,9 @@ def product(m1: Machine, m2: Machine) -> Machine:
     outputs = tuple((o1, o2) for o1 in m1.outputs for o2 in m2.outputs)
     if family == "mealy":
         out = m1.output[p] * m2.n_outputs + m2.output[:, perm][q]
-        return Mealy(delta, np.where(defined, out, -1), 0, m1.inputs, outputs)
-    return Moore(delta, m1.output[p] * m2.n_outputs + m2.output[q], 0, m1.inputs, outputs)
+        return m1.with_tables(delta, np.where(defined, out, -1), 0, kind="mealy", outputs=outputs)
+    out = m1.output[p] * m2.n_outputs + m2.output[q]
+    return m1.with_tables(delta, out, 0, kind="moore", outputs=outputs)
 
 
 _BOOLEAN = {
@@ -437,75 +468,44 @@ _BOOLEAN = {
 def boolean(m1: DFA, m2: DFA, op: str) -> DFA:
     """The product DFA accepting where ``op`` (and, or, xor, minus) of the two holds.
 
+    >>> from catauto.automata import DFA
     >>> a = DFA([[1], [0]], accepting=[True, False])
     >>> b = DFA([[1], [2], [0]], accepting=[True, False, False])
     >>> [boolean(a, b, "or").accepts([0] * i) for i in range(6)]
     [True, False, True, True, True, False]
     """
-    if not isinstance(m1, DFA) or not isinstance(m2, DFA):
+    if getattr(m1, "kind", None) != "dfa" or getattr(m2, "kind", None) != "dfa":
         raise MachineError("boolean operations combine two DFAs")
     if op not in _BOOLEAN:
         raise MachineError(f"unknown boolean operation {op!r} (known: {', '.join(_BOOLEAN)})")
     p = product(m1, m2)
     pairs = np.array([[a, b] for a, b in p.outputs], dtype=bool)
     accepting = _BOOLEAN[op](pairs[p.output, 0], pairs[p.output, 1])
-    return DFA(p.delta, accepting, 0, p.inputs)
+    return p.with_tables(p.delta, accepting, 0, kind="dfa")
 
 
 def complement(m: DFA) -> DFA:
     """The DFA accepting exactly the words ``m`` rejects (completed first).
 
+    >>> from catauto.automata import DFA
     >>> m = DFA([[1, -1], [-1, -1]], accepting=[False, True], inputs="ab")
     >>> [(~m).accepts(w) for w in ["a", "b", "ab"]]
     [False, True, True]
     """
-    if not isinstance(m, DFA):
+    if getattr(m, "kind", None) != "dfa":
         raise MachineError("the complement is defined for DFAs")
     c = complete(m)
-    return DFA(c.delta, ~c.accepting, c.initial, c.inputs)
+    return c.with_tables(c.delta, ~c.accepting, c.initial)
 
 
 def is_empty(m: DFA) -> bool:
     """Whether the DFA accepts no word at all.
 
-    >>> DFA([[1], [1]], accepting=[False, True]).is_empty()
+    >>> from catauto.automata import DFA
+    >>> is_empty(DFA([[1], [1]], accepting=[False, True]))
     False
     """
     return not bool(m.output[bfs_order(m.delta, m.initial)].any())
-
-
-def from_words(
-    words: Iterable[Iterable[Hashable]], inputs: Iterable[Hashable] | None = None
-) -> DFA:
-    """The minimal (trim) DFA accepting exactly the given finite set of words.
-
-    ``inputs`` defaults to the symbols of the words in order of first appearance.
-
-    >>> m = from_words(["a", "ab", "b"])
-    >>> [m.accepts(w) for w in ["", "a", "ab", "b", "ba"]]
-    [False, True, True, True, False]
-    """
-    words = [tuple(w) for w in words]
-    seen = dict.fromkeys(s for w in words for s in w)
-    ins = tuple(seen) if inputs is None else tuple(inputs)
-    index = {a: i for i, a in enumerate(ins)}
-    missing = [s for s in seen if s not in index]
-    if missing:
-        raise MachineError(f"symbol {missing[0]!r} of the words is not among the inputs {ins!r}")
-    delta: list[list[int]] = [[-1] * len(ins)]
-    accepting = [False]
-    for w in words:
-        q = 0
-        for s in w:
-            a = index[s]
-            if delta[q][a] < 0:
-                delta[q][a] = len(delta)
-                delta.append([-1] * len(ins))
-                accepting.append(False)
-            q = delta[q][a]
-        accepting[q] = True
-    table = np.array(delta, dtype=np.int32).reshape(len(delta), len(ins))
-    return minimize(DFA(table, accepting, 0, ins))
 
 
 # -- the coalgebra view ----------------------------------------------------------------
@@ -517,17 +517,15 @@ def coalgebra(m: Machine) -> Any:
     whose kids are the successors of ``q``, one per input. A partial machine is a
     coalgebra of ``O × (1 + X)^I``: undefined successors and outputs are ``None``.
 
-    >>> c = DFA([[1], [0]], accepting=[True, False], inputs="a").coalgebra()
+    >>> from catauto.automata import DFA
+    >>> c = coalgebra(DFA([[1], [0]], accepting=[True, False], inputs="a"))
     >>> c(0)
     Layer(con='moore', label=True, kids=(1,))
     """
-    from catauto.coalgebra import Coalgebra
-    from catauto.functor import Layer, MealyF, MooreF
-
     delta = m.delta.tolist()
     kids = [tuple(None if t < 0 else t for t in row) for row in delta]
     extra = () if m.is_complete else (None,)
-    if isinstance(m, Mealy):
+    if m.kind == "mealy":
         functor = MealyF(m.inputs, (*m.outputs, *extra))
         outs = m.outputs
         labels = [
