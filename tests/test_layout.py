@@ -12,9 +12,11 @@
   which sit above every layer); the core, coalgebra and automata import no third-party
   package but numpy (and graphviz, lazily, for drawing); ``import catauto.automata``
   loads no JAX.
+- Every public module (no ``_``-prefixed part in its dotted name) has ``__all__``.
 
 Also a command: ``python tests/test_layout.py`` prints the cycles, the imports inside
-functions and the layer violations it finds (or that there are none) and exits 1 if any.
+functions, the layer violations and the modules without ``__all__`` it finds (or that
+there are none) and exits 1 if any.
 """
 
 from __future__ import annotations
@@ -362,6 +364,32 @@ def test_layers_point_downwards() -> None:
     assert not found, "layer violations:\n" + "\n".join(found)
 
 
+def public_modules(modules: dict[str, Module]) -> list[str]:
+    """Modules whose dotted name has no ``_``-prefixed part."""
+    return sorted(n for n in modules if not any(p.startswith("_") for p in n.split(".")))
+
+
+def missing_all(modules: dict[str, Module]) -> list[str]:
+    """Public modules without a literal ``__all__``."""
+    bad = []
+    for name in public_modules(modules):
+        tree = modules[name].tree
+        targets = [
+            t.id
+            for node in tree.body
+            if isinstance(node, ast.Assign | ast.AnnAssign)
+            for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(t, ast.Name)
+        ]
+        if "__all__" not in targets:
+            bad.append(name)
+    return bad
+
+
+def test_every_public_module_has_all() -> None:
+    assert missing_all(MODULES) == []
+
+
 def test_import_automata_loads_no_jax() -> None:
     assert jax_loaded_by("catauto.automata") == []
 
@@ -388,13 +416,19 @@ def main() -> int:
     print("layer violations:" if layers else "layers point downwards")
     for line in layers:
         print("  " + line)
+    no_all = missing_all(modules)
+    print(
+        "public modules without __all__: " + ", ".join(no_all)
+        if no_all
+        else "every public module has __all__"
+    )
     jax = jax_loaded_by("catauto.automata")
     print(
         f"import catauto.automata loads JAX: {' '.join(jax)}"
         if jax
         else "import catauto.automata loads no JAX"
     )
-    return 1 if found or inside or layers or jax else 0
+    return 1 if found or inside or layers or no_all or jax else 0
 
 
 if __name__ == "__main__":

@@ -19,6 +19,21 @@ import numpy as np
 from catauto._files import atomic_write
 from catauto.automata import DFA, Machine, draw, io, learn, zoo
 
+__all__ = [
+    "METHODS",
+    "TCP_CLIENT",
+    "Learner",
+    "Outcome",
+    "Target",
+    "default_data_dir",
+    "main",
+    "report",
+    "run_all",
+    "table",
+    "targets",
+    "traces",
+]
+
 TCP_CLIENT = Path("automata_wiki") / "TCP" / "TCP_Linux_Client.dot"
 
 
@@ -58,7 +73,7 @@ def targets(data_dir: Path, seed: int) -> list[Target]:
     return [Target("Tomita 4", zoo.tomita(4), "zoo.tomita(4)"), protocol]
 
 
-def random_words(target: Machine, n: int, max_len: int, rng: np.random.Generator) -> list:
+def _random_words(target: Machine, n: int, max_len: int, rng: np.random.Generator) -> list:
     """``n`` uniformly random words of length 0..max_len over the target's inputs."""
     lengths = rng.integers(0, max_len + 1, size=n)
     return [
@@ -66,7 +81,7 @@ def random_words(target: Machine, n: int, max_len: int, rng: np.random.Generator
     ]
 
 
-def conformance_words(target: Machine, rng: np.random.Generator) -> list:
+def _conformance_words(target: Machine, rng: np.random.Generator) -> list:
     """The W-method test suite of depth 1, shuffled: what a protocol tester logs."""
     tests = learn.WMethodOracle(extra_states=0).tests(target)
     words = sorted({tuple(target.inputs[a] for a in w) for w in tests if w})
@@ -78,11 +93,11 @@ def traces(target: Machine, rng: np.random.Generator):
     traces of a conformance test suite for a protocol (random words rarely tell deep
     protocol states apart: RPNI needs 256,000 of them for the TCP client)."""
     if target.kind == "mealy":
-        words = conformance_words(target, rng)
+        words = _conformance_words(target, rng)
         return learn.IOTraces(
             words, [target.transduce(w) for w in words], target.inputs, target.outputs
         )
-    words = random_words(target, 2000, 20, rng)
+    words = _random_words(target, 2000, 20, rng)
     if isinstance(target, DFA):
         return learn.Sample(words, [target.accepts(w) for w in words], target.inputs)
     labels = [target.transduce(w)[-1] for w in words]
@@ -210,7 +225,7 @@ def run_all(targets_: list[Target], seed: int, say: Callable[[str], None]) -> li
     return outcomes
 
 
-HEADER = ("target", "method", "states", "traces or queries", "time", "exact?")
+_HEADER = ("target", "method", "states", "traces or queries", "time", "exact?")
 
 
 def _row(o: Outcome) -> tuple[str, ...]:
@@ -219,8 +234,8 @@ def _row(o: Outcome) -> tuple[str, ...]:
 
 
 def table(outcomes: list[Outcome]) -> str:
-    rows = [HEADER, *map(_row, outcomes)]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(HEADER))]
+    rows = [_HEADER, *map(_row, outcomes)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(_HEADER))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in rows]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -258,7 +273,7 @@ def report(outcomes: list[Outcome], targets_: list[Target], path: Path) -> None:
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in _row(o)) + "</tr>" for o in outcomes
     )
-    head = "".join(f"<th>{h}</th>" for h in HEADER)
+    head = "".join(f"<th>{h}</th>" for h in _HEADER)
     parts.append(f"<table><tr>{head}</tr>{rows}</table>")
     for t in targets_:
         slug = t.name.lower().replace(" ", "_")

@@ -32,6 +32,22 @@ from typing import Any
 
 from catauto.errors import CatautoError
 
+__all__ = [
+    "UNIT",
+    "Constructor",
+    "Functor",
+    "LabelSet",
+    "Layer",
+    "ListF",
+    "MealyF",
+    "MooreF",
+    "NatF",
+    "Power",
+    "StreamF",
+    "Term",
+    "TreeF",
+]
+
 UNIT: tuple = (None,)
 """The one-point label set: a constructor with labels ``UNIT`` carries no information."""
 

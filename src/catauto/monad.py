@@ -42,6 +42,42 @@ from catauto.algebra import Algebra, hylo
 from catauto.errors import CatautoError
 from catauto.functor import Functor, Layer
 
+__all__ = [
+    "DISTRIBUTION",
+    "LIST",
+    "MAYBE",
+    "NOTHING",
+    "Action",
+    "FreeMonad",
+    "Group",
+    "Just",
+    "LawReport",
+    "Monad",
+    "MonadAlgebra",
+    "Pure",
+    "Roll",
+    "action_monad",
+    "check_action_laws",
+    "circulant",
+    "circulant_matrix",
+    "cyclic",
+    "deepsets",
+    "dihedral",
+    "dist_equal",
+    "equal",
+    "equivariant_basis",
+    "free_monad",
+    "from_monad_algebra",
+    "is_homomorphism",
+    "is_invariant",
+    "permutation_action",
+    "symmetric",
+    "to_monad_algebra",
+    "trivial_action",
+    "uniform",
+    "writer",
+]
+
 # --- equality with numeric tolerance, law reports -------------------------------------
 
 

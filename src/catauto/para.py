@@ -33,6 +33,23 @@ import numpy as np
 
 from catauto.errors import CatautoError
 
+__all__ = [
+    "Key",
+    "Para",
+    "Reparam",
+    "Split",
+    "assoc",
+    "copy",
+    "delete",
+    "lunitor",
+    "register_split",
+    "split_key",
+    "swap",
+    "tensor",
+    "unassoc",
+    "unitor",
+]
+
 Key = Any
 Split = Callable[[Key, int], Sequence[Key]]
 

@@ -45,12 +45,12 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from catauto._files import FormatError
+from catauto.errors import FormatError
 
 __all__ = ["DotEdge", "DotGraph", "DotNode", "FormatError", "parse_dot"]
 
-MAX_DEPTH = 100
-KEYWORDS = ("strict", "graph", "digraph", "node", "edge", "subgraph")
+_MAX_DEPTH = 100
+_KEYWORDS = ("strict", "graph", "digraph", "node", "edge", "subgraph")
 
 
 @dataclass
@@ -95,7 +95,7 @@ class DotGraph:
 
 # kinds: "id" (name or numeral), "qid" (quoted), "html", "kw" (keyword, lowercased),
 # "op" (-> or --), a punctuation character, "eof".
-class Token(NamedTuple):
+class _Token(NamedTuple):
     kind: str
     value: str
     pos: int
@@ -144,7 +144,7 @@ class _Lexer:
         line, column = self.where(pos)
         return FormatError(reason, self.source, line, column)
 
-    def tokens(self) -> list[Token]:
+    def tokens(self) -> list[_Token]:
         text, pos, out = self.text, 0, []
         match, append = _TOKEN.match, out.append
         while True:
@@ -157,20 +157,20 @@ class _Lexer:
             if kind == "name":
                 word = m.group(kind)
                 low = word.lower()
-                append(Token("kw", low, start) if low in KEYWORDS else Token("id", word, start))
+                append(_Token("kw", low, start) if low in _KEYWORDS else _Token("id", word, start))
             elif kind == "quoted":
                 body = m.group("body")
                 if "\\" in body:
                     body = _QUOTED_ESCAPE.sub(_unquote, body)
-                append(Token("qid", body, start))
+                append(_Token("qid", body, start))
             elif kind == "punct":
-                append(Token(m.group(kind), m.group(kind), start))
+                append(_Token(m.group(kind), m.group(kind), start))
             elif kind == "op":
-                append(Token("op", m.group(kind), start))
+                append(_Token("op", m.group(kind), start))
             elif kind == "num":
-                append(Token("id", m.group(kind), start))
+                append(_Token("id", m.group(kind), start))
             elif kind == "end":
-                append(Token("eof", "", len(text)))
+                append(_Token("eof", "", len(text)))
                 return out
             elif kind == "quote":
                 raise self.error("string is never closed (missing '\"')", start)
@@ -187,7 +187,7 @@ class _Lexer:
                 continue
             else:  # html
                 end = self._html_end(start)
-                append(Token("html", text[start + 1 : end], start))
+                append(_Token("html", text[start + 1 : end], start))
                 pos = end + 1
                 continue
             pos = m.end()
@@ -215,7 +215,7 @@ class _Scope:
     nodes: list[str]  # every node mentioned in this (sub)graph, for edges to subgraphs
 
 
-def _describe(tok: Token) -> str:
+def _describe(tok: _Token) -> str:
     if tok.kind == "eof":
         return "end of input"
     if tok.kind == "qid":
@@ -237,26 +237,26 @@ class _Parser:
         self.strict_edges: dict = {}  # a strict graph keeps one edge per pair of ends
 
     # token helpers
-    def peek(self, ahead: int = 0) -> Token:
+    def peek(self, ahead: int = 0) -> _Token:
         return self.toks[self.i + ahead]
 
-    def next(self) -> Token:
+    def next(self) -> _Token:
         tok = self.toks[self.i]
         if self.i < self.last:
             self.i += 1
         return tok
 
-    def error(self, reason: str, tok: Token | None = None) -> FormatError:
+    def error(self, reason: str, tok: _Token | None = None) -> FormatError:
         tok = tok or self.peek()
         return self.lexer.error(reason, tok.pos)
 
-    def expect(self, kind: str, what: str) -> Token:
+    def expect(self, kind: str, what: str) -> _Token:
         tok = self.peek()
         if tok.kind != kind:
             raise self.error(f"expected {what}, found {_describe(tok)}")
         return self.next()
 
-    def is_id(self, tok: Token) -> bool:
+    def is_id(self, tok: _Token) -> bool:
         return tok.kind in ("id", "qid", "html")
 
     def ident(self, what: str) -> str:
@@ -274,7 +274,7 @@ class _Parser:
                 value += self.next().value
         return value
 
-    def position(self, tok: Token) -> tuple[int, int]:
+    def position(self, tok: _Token) -> tuple[int, int]:
         return self.lexer.where(tok.pos)
 
     # grammar
@@ -349,13 +349,13 @@ class _Parser:
                 raise self.error("a subgraph takes no attribute list")
             self.graph.nodes[ends[0]].attrs.update(self.attr_list())
 
-    def set_graph_attrs(self, attrs: dict[str, str], tok: Token) -> None:
+    def set_graph_attrs(self, attrs: dict[str, str], tok: _Token) -> None:
         self.graph.attrs.update(attrs)
         where = self.position(tok)
         for key in attrs:
             self.graph.attr_positions[key] = where
 
-    def edge_rhs(self, scope: _Scope, tails: list[str], start: Token) -> None:
+    def edge_rhs(self, scope: _Scope, tails: list[str], start: _Token) -> None:
         chain = [tails]
         while self.peek().kind == "op":
             op = self.next()
@@ -405,8 +405,8 @@ class _Parser:
 
     def subgraph(self, scope: _Scope) -> list[str]:
         self.depth += 1
-        if self.depth > MAX_DEPTH:
-            raise self.error(f"subgraphs nested more than {MAX_DEPTH} deep")
+        if self.depth > _MAX_DEPTH:
+            raise self.error(f"subgraphs nested more than {_MAX_DEPTH} deep")
         if self.peek().kind == "kw":
             self.next()
             if self.is_id(self.peek()):
@@ -439,6 +439,6 @@ def parse_dot(text: str, source: str = "<string>") -> DotGraph:
     >>> parse_dot("digraph { a -> }", "m.dot")
     Traceback (most recent call last):
     ...
-    catauto._files.FormatError: m.dot:1:16: expected a node or subgraph after '->', found '}'
+    catauto.errors.FormatError: m.dot:1:16: expected a node or subgraph after '->', found '}'
     """
     return _Parser(text, source).parse()

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMATS",
+    "HIGHLIGHT",
     "INSTALL_HINT",
     "DotNotFoundError",
     "dot_available",

@@ -36,11 +36,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from catauto._files import FormatError, PathLike
+from catauto._files import PathLike
 from catauto.automata.dotio import from_dot, read_dot, to_dot, write_dot
 from catauto.automata.jsonio import from_json, read_json, to_json, write_json
 from catauto.automata.machine import Machine
 from catauto.automata.traces import read_abbadingo, read_stamina, write_abbadingo
+from catauto.errors import FormatError
 
 __all__ = [
     "FormatError",

@@ -44,6 +44,8 @@ import numpy as np
 
 from catauto.errors import CatautoError, first_unhashable
 
+__all__ = ["bfs_order", "bisimilar", "dense_labels", "quotient", "refine"]
+
 _SMALL_ROUND = 256
 """Rounds whose splitters have fewer predecessors than this run in plain Python."""
 
