@@ -44,6 +44,7 @@ import numpy as np
 import optax
 
 from catauto.automata.learn.active.oracle import HypothesisRunner, Oracle, Word
+from catauto.automata.learn.active.system import System, until_difference
 from catauto.automata.learn.active.teacher import Teacher
 from catauto.automata.machine import Machine
 from catauto.automata.traces import Sample
@@ -190,8 +191,6 @@ class RNNTeacher(Teacher):
     3
     """
 
-    whole_words = True
-
     def __init__(
         self,
         model: RecurrentClassifier,
@@ -211,16 +210,13 @@ class RNNTeacher(Teacher):
                 f"the network has {model.n_inputs} inputs and {model.n_outputs} classes, "
                 f"got {len(tuple(inputs))} inputs and {len(outputs)} outputs"
             )
-        super().__init__(inputs, kind, outputs)
+        super().__init__(_ClassifierSystem(model, params, inputs, kind, outputs))
         self.model, self.params = model, params
         self.classes = tuple(outputs)
-        self._index = np.array([self.intern(o) for o in self.classes], dtype=np.int32)
 
     def classify(self, words: Sequence[Sequence[int]]) -> list[list[int]]:
         """The teacher's output index of every prefix of each word (one batched run)."""
-        W, L = _padded(words)
-        got = self._index[np.asarray(_classes(self.model, self.params, W, L))]
-        return [got[i, : len(w) + 1].tolist() for i, w in enumerate(words)]
+        return self.system.classify(words)
 
     def hidden(self, words: Sequence[Sequence[int]], prefixes: bool = False) -> np.ndarray:
         """``[B, n_hidden]``: the hidden state after each word (one batched run); with
@@ -231,8 +227,33 @@ class RNNTeacher(Teacher):
             return H[np.arange(H.shape[1]) <= L[: len(words), None]]
         return H[np.arange(len(words)), L[: len(words)]]
 
-    def _ask(self, word: Sequence[int]) -> list[int]:
-        return self.classify([word])[0]
+
+class _ClassifierSystem(System):
+    """A recurrent classifier as a system: one batched run classifies every prefix."""
+
+    stepwise = False
+
+    def __init__(
+        self,
+        model: RecurrentClassifier,
+        params: tuple,
+        inputs: Sequence[Hashable],
+        kind: str,
+        outputs: Sequence[Hashable],
+    ) -> None:
+        super().__init__(inputs, kind, outputs)
+        self.model, self.params = model, params
+        self._index = np.array([self.intern(o) for o in outputs], dtype=np.int32)
+
+    def classify(self, words: Sequence[Sequence[int]]) -> list[list[int]]:
+        """The output index of every prefix of each word (one batched run)."""
+        W, L = _padded(words)
+        got = self._index[np.asarray(_classes(self.model, self.params, W, L))]
+        return [got[i, : len(w) + 1].tolist() for i, w in enumerate(words)]
+
+    def run(self, word: Sequence[int], expected: Sequence[int] | None = None) -> list[int]:
+        outs = self.classify([word])[0]
+        return outs if expected is None else until_difference(outs, expected)
 
 
 # -- the equivalence oracle --------------------------------------------------------------------

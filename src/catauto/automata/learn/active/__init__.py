@@ -1,11 +1,13 @@
 """Active learning: a machine learned by asking a teacher.
 
-A teacher is a system adapter (``system``) behind a cache (``tree``) and a counter
-(``teacher``); equivalence oracles (``oracle``) test hypotheses through it; the learners
-(``lstar``, ``kv``, ``lsharp``) share the run bookkeeping of ``common``; ``driver`` is the
-one call behind ``catauto learn-active``.
+A teacher (``teacher``) is a system adapter (``system``) behind a cache (``cache``, on
+the observation tree of ``tree``) and a counter (``counter``); equivalence oracles
+(``oracle``) test hypotheses through it; the learners (``lstar``, ``kv``, ``lsharp``)
+share the run bookkeeping of ``common``; ``driver`` is the one call behind
+``catauto learn-active``.
 """
 
+from catauto.automata.learn.active.counter import Stats
 from catauto.automata.learn.active.driver import (
     ORACLES,
     ActiveResult,
@@ -29,7 +31,6 @@ from catauto.automata.learn.active.oracle import (
 from catauto.automata.learn.active.teacher import (
     FunctionTeacher,
     MachineTeacher,
-    Stats,
     SULTeacher,
     Teacher,
 )

@@ -7,8 +7,9 @@ import sys
 import time
 from typing import Protocol
 
+from catauto.automata.learn.active.counter import Stats
 from catauto.automata.learn.active.oracle import Oracle, equivalence_query, runner_for
-from catauto.automata.learn.active.teacher import Stats, Teacher, as_teacher
+from catauto.automata.learn.active.teacher import Teacher, as_teacher
 from catauto.automata.machine import Machine
 from catauto.errors import LearningError
 

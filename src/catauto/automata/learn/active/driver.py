@@ -17,6 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from catauto.automata.io import read as read_machine
+from catauto.automata.learn.active.counter import Stats
 from catauto.automata.learn.active.kv import kv
 from catauto.automata.learn.active.lsharp import lsharp
 from catauto.automata.learn.active.lstar import lstar
@@ -30,7 +32,7 @@ from catauto.automata.learn.active.oracle import (
     WMethodOracle,
     WpMethodOracle,
 )
-from catauto.automata.learn.active.teacher import MachineTeacher, Stats
+from catauto.automata.learn.active.teacher import MachineTeacher
 from catauto.automata.machine import Machine
 from catauto.errors import LearningError
 
@@ -123,9 +125,7 @@ def learn_active_model(
             f"unknown algorithm {algorithm!r}; choose one of {', '.join(ALGORITHMS)}"
         )
     if not isinstance(model, Machine):
-        from catauto.automata import io
-
-        model = io.read(model)
+        model = read_machine(model)
     if not model.is_complete:
         model = model.complete()
     known = set(inspect.signature(make_oracle).parameters) - {"name", "target", "seed"}

@@ -43,8 +43,9 @@ from collections.abc import Generator
 import numpy as np
 
 from catauto.automata.learn.active.common import Run, prepare
+from catauto.automata.learn.active.counter import Stats
 from catauto.automata.learn.active.oracle import Oracle
-from catauto.automata.learn.active.teacher import Stats, Teacher
+from catauto.automata.learn.active.teacher import Teacher
 from catauto.automata.machine import Machine
 from catauto.errors import LearningError
 

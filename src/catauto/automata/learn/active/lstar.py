@@ -25,8 +25,9 @@ reused until the hypothesis gets it right (no equivalence query in between).
 from __future__ import annotations
 
 from catauto.automata.learn.active.common import Run, Word, prepare, refine, rivest_schapire
+from catauto.automata.learn.active.counter import Stats
 from catauto.automata.learn.active.oracle import Oracle
-from catauto.automata.learn.active.teacher import Stats, Teacher
+from catauto.automata.learn.active.teacher import Teacher
 from catauto.automata.machine import Machine
 
 

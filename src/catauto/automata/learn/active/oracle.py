@@ -120,12 +120,18 @@ class HypothesisRunner:
 
 
 def runner_for(machine: Machine, teacher: Teacher) -> HypothesisRunner:
-    """The runner of ``machine`` for ``teacher``, reused while the same machine is asked."""
-    cached = teacher._runner
-    if cached is not None and cached.machine is machine:
-        return cached
-    teacher._runner = runner = HypothesisRunner(machine, teacher)
+    """The runner of ``machine`` for ``teacher``, reused while the same pair is asked
+    (a learner's rounds ask one hypothesis many times)."""
+    global _last_runner
+    last = _last_runner
+    if last is not None and last[0] is machine and last[1] is teacher:
+        return last[2]
+    runner = HypothesisRunner(machine, teacher)
+    _last_runner = (machine, teacher, runner)
     return runner
+
+
+_last_runner: tuple[Machine, Teacher, HypothesisRunner] | None = None
 
 
 class Oracle:
