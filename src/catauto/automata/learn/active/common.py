@@ -13,6 +13,8 @@ from catauto.automata.learn.active.teacher import Teacher, as_teacher
 from catauto.automata.machine import Machine
 from catauto.errors import LearningError
 
+__all__ = ["Refiner", "Run", "prepare", "refine", "rivest_schapire"]
+
 
 def prepare(teacher: Teacher | Machine, kind: str | None) -> Teacher:
     """The teacher to learn from; ``kind`` must be its kind (or None)."""

@@ -36,6 +36,8 @@ from catauto.automata.learn.active.teacher import MachineTeacher
 from catauto.automata.machine import Machine
 from catauto.errors import LearningError
 
+__all__ = ["ALGORITHMS", "ORACLES", "ActiveResult", "learn_active_model", "make_oracle"]
+
 ALGORITHMS: dict[str, Callable[..., tuple[Machine, Stats]]] = {
     "lstar": lstar,
     "kv": kv,

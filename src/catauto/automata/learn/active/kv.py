@@ -28,7 +28,8 @@ from catauto.automata.learn.active.counter import Stats
 from catauto.automata.learn.active.oracle import Oracle
 from catauto.automata.learn.active.teacher import Teacher
 from catauto.automata.machine import Machine
-from catauto.errors import LearningError
+
+__all__ = ["kv"]
 
 
 def kv(
@@ -151,7 +152,7 @@ class _DiscriminationTree:
         old_key = self._cell(access[old], v)
         new_key = self._cell(new_access, v)
         if old_key == new_key:
-            raise LearningError(
+            raise AssertionError(
                 "internal: the counterexample's discriminator does not split the state"
                 " (is the system deterministic?)"
             )

@@ -49,6 +49,8 @@ from catauto.automata.learn.active.teacher import Teacher
 from catauto.automata.machine import Machine
 from catauto.errors import LearningError
 
+__all__ = ["RULES", "lsharp"]
+
 RULES = (None, "sepseq", "ads")
 
 
@@ -175,7 +177,7 @@ class _LSharp:
         if w is None:
             w = self.witness(b1, b2)
             if w is None:
-                raise LearningError(f"internal: basis nodes {b1} and {b2} are not apart")
+                raise AssertionError(f"internal: basis nodes {b1} and {b2} are not apart")
             self.witnesses[key] = w
         return w
 
@@ -316,7 +318,7 @@ class _LSharp:
             if len(cands) == size:
                 teacher.query(tree.access(f) + self.basis_witness(cands[0], cands[1]))
                 if len(self.refine(f)) == size:
-                    raise LearningError("internal: separation did not remove a candidate")
+                    raise AssertionError("internal: separation did not remove a candidate")
             done = True
         return done
 
@@ -529,7 +531,7 @@ class _LSharp:
             q1 = basis[hyp_state(sigma1)]
             eta = self.witness(r, q)
             if eta is None:
-                raise LearningError("internal: counterexample node is not apart from its state")
+                raise AssertionError("internal: counterexample node is not apart from its state")
             access1 = tree.access(q1)
             teacher.query(access1 + sigma2 + eta)
             if self.apart(tree.node(sigma1), q1):

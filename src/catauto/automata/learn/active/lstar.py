@@ -30,6 +30,8 @@ from catauto.automata.learn.active.oracle import Oracle
 from catauto.automata.learn.active.teacher import Teacher
 from catauto.automata.machine import Machine
 
+__all__ = ["lstar"]
+
 
 def lstar(
     teacher: Teacher | Machine,

@@ -59,6 +59,21 @@ from catauto.automata.learn.active.teacher import Teacher
 from catauto.automata.machine import Machine
 from catauto.errors import LearningError, check_count
 
+__all__ = [
+    "HypothesisRunner",
+    "Oracle",
+    "PerfectOracle",
+    "RandomWOracle",
+    "RandomWalkOracle",
+    "RandomWordOracle",
+    "RandomWpOracle",
+    "TestSuiteOracle",
+    "WMethodOracle",
+    "WpMethodOracle",
+    "equivalence_query",
+    "runner_for",
+]
+
 
 class HypothesisRunner:
     """A machine's tables as lists, outputs translated into a teacher's output indices.

@@ -32,6 +32,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+__all__ = ["ObservationTree", "TreeConflict"]
+
 
 class TreeConflict(Exception):
     """A new observation contradicts the tree (raised internally; teachers report it)."""
