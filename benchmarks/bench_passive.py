@@ -44,7 +44,8 @@ import numpy as np
 from catauto.automata import DFA, io
 from catauto.automata.learn.passive.abbadingo import abbadingo_instance
 from catauto.automata.learn.passive.state_merging import edsm, rpni
-from catauto.automata.traces import IOTraces, Sample, read_abbadingo, read_stamina
+from catauto.automata.traceio import read_abbadingo, read_stamina
+from catauto.automata.traces import IOTraces, Sample
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "automata_data"
 

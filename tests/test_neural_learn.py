@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from catauto.automata import zoo
 from catauto.automata.dot import parse_dot
 from catauto.automata.learn import LearningError, MachineTeacher, lsharp, lstar
-from catauto.automata.traces import ContradictionError, IOTraces, Sample
-from catauto.errors import CatautoError
+from catauto.automata.traces import IOTraces, Sample
+from catauto.errors import CatautoError, ContradictionError
 from catauto.neural import compile_machine, extract
 from catauto.neural.automaton import SoftAutomaton, machine_of, relax
 from catauto.neural.extract import (

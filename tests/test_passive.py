@@ -18,8 +18,9 @@ from catauto.automata.learn.passive._merge import Edsm, Hypothesis
 from catauto.automata.learn.passive.abbadingo import abbadingo_instance
 from catauto.automata.learn.passive.apta import distinct_prefixes, prefix_tree
 from catauto.automata.learn.passive.state_merging import edsm, rpni
-from catauto.automata.traces import ContradictionError, IOTraces, Sample, read_abbadingo
-from catauto.errors import StateBoundError
+from catauto.automata.traceio import read_abbadingo
+from catauto.automata.traces import IOTraces, Sample
+from catauto.errors import ContradictionError, StateBoundError
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "automata_data"
 LEARNERS = [

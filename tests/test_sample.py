@@ -14,16 +14,15 @@ from hypothesis import strategies as st
 from catauto import CatautoError
 from catauto.automata import DFA
 from catauto.automata.learn.passive.apta import prefix_tree
-from catauto.automata.traces import (
-    ContradictionError,
-    IOTraces,
-    Sample,
+from catauto.automata.traceio import (
     read_abbadingo,
     read_csv,
     read_jsonl,
     read_stamina,
     write_abbadingo,
 )
+from catauto.automata.traces import IOTraces, Sample
+from catauto.errors import ContradictionError
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "automata_data"
 

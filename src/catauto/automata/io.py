@@ -6,7 +6,7 @@ format     read                          write
 DOT        ``read_dot(path_or_text)``    ``to_dot(m)`` (text), ``write_dot(m, path)``
 JSON       ``read_json(path_or_text)``   ``to_json(m)`` (text), ``write_json(m, path)``
 Abbadingo  ``read_abbadingo(path)``      ``write_abbadingo(data, path)``  (traces, from
-                                         ``catauto.automata.traces``)
+                                         ``catauto.automata.traceio``)
 StaMinA    ``read_stamina(path)``
 any        ``read(path)``                ``write(m, path)``  (by extension: ``.dot``,
                                          ``.gv``, ``.json``)
@@ -40,7 +40,7 @@ from catauto._files import PathLike
 from catauto.automata.dotio import from_dot, read_dot, to_dot, write_dot
 from catauto.automata.jsonio import from_json, read_json, to_json, write_json
 from catauto.automata.machine import Machine
-from catauto.automata.traces import read_abbadingo, read_stamina, write_abbadingo
+from catauto.automata.traceio import read_abbadingo, read_stamina, write_abbadingo
 from catauto.errors import FormatError
 
 __all__ = [

@@ -3,8 +3,9 @@
 Passive (``learn.passive``): the prefix tree, ``rpni`` and ``edsm``, Abbadingo-style
 instances. Active (``learn.active``): teachers, equivalence oracles, ``lstar``, ``kv`` and
 ``lsharp``, and ``learn_active_model`` behind ``catauto learn-active``. The traces both
-learn from (``Sample``, ``IOTraces`` and their file formats) live in
-:mod:`catauto.automata.traces` and are re-exported here, as are the errors.
+learn from live with the other formats, ``Sample`` and ``IOTraces`` in
+:mod:`catauto.automata.traces`, their files in :mod:`catauto.automata.traceio`; they are
+re-exported here, as are the errors.
 """
 
 from catauto.automata.learn.active import (
@@ -38,15 +39,14 @@ from catauto.automata.learn.passive import (
     prefix_tree,
     rpni,
 )
-from catauto.automata.traces import (
-    IOTraces,
-    Sample,
+from catauto.automata.traceio import (
     read_abbadingo,
     read_csv,
     read_jsonl,
     read_stamina,
     write_abbadingo,
 )
+from catauto.automata.traces import IOTraces, Sample
 from catauto.errors import (
     ContradictionError,
     LearningError,
