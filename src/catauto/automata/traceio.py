@@ -37,6 +37,7 @@ sorted; the Moore labels and the outputs that occur, sorted.
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -216,8 +217,6 @@ def read_csv(path: PathLike, delimiter: str = ",") -> Sample | IOTraces:
     case) or ``+/-`` make a DFA sample, an empty label is unlabelled, other labels make
     a Moore sample (as written: ``Open`` and ``open`` are different labels).
     """
-    import csv
-
     f = _Lines(path)
     # one reader over the whole text (only "\n" ends a line, see _Lines), so quoted
     # newlines work; a record's first line is one after the previous record's last
