@@ -119,7 +119,7 @@ def learn_active_model(
 
     ``algorithm``: ``lstar``, ``kv`` or ``lsharp``; ``oracle``: one of ``ORACLES`` with
     ``oracle_settings`` as for :func:`make_oracle`; ``keep_tests`` as for a
-    :class:`~catauto.automata.learn.teacher.Teacher`. Progress goes to stderr, one line per
+    :class:`~catauto.automata.learn.active.teacher.Teacher`. Progress goes to stderr, one line per
     round. The model is complete: a partial model is completed with a sink first.
     """
     if algorithm not in ALGORITHMS:

@@ -42,7 +42,7 @@ def kv(
 ) -> tuple[Machine, Stats]:
     """Learn the teacher's system with Kearns–Vazirani; return the hypothesis and statistics.
 
-    Arguments as for :func:`~catauto.automata.learn.lsharp.lsharp`.
+    Arguments as for :func:`~catauto.automata.learn.active.lsharp.lsharp`.
     """
     teacher = prepare(teacher, kind)
     return refine(Run("kv", teacher, progress, max_rounds), oracle, _DiscriminationTree(teacher))

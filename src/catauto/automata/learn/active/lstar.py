@@ -43,7 +43,7 @@ def lstar(
 ) -> tuple[Machine, Stats]:
     """Learn the teacher's system with L*; return the hypothesis and the run's statistics.
 
-    Arguments as for :func:`~catauto.automata.learn.lsharp.lsharp`.
+    Arguments as for :func:`~catauto.automata.learn.active.lsharp.lsharp`.
     """
     teacher = prepare(teacher, kind)
     return refine(Run("lstar", teacher, progress, max_rounds), oracle, _Table(teacher))
