@@ -359,7 +359,8 @@ def test_learn_checks_its_outputs_first_and_keeps_their_formats(
     def no_graphviz(*args, **kwargs):
         raise draw.DotNotFoundError("dot failed")
 
-    with monkeypatch.context() as patch:
+    with monkeypatch.context() as patch:  # Graphviz there or not, the drawing fails
+        patch.setattr(draw, "dot_available", lambda: True)
         patch.setattr(draw, "image", no_graphviz)
         code, _, err = run("learn", path, "-o", model, "--svg", tmp_path / "m.svg", capsys=capsys)
     assert code == 2 and "dot failed" in err
