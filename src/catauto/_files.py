@@ -18,7 +18,6 @@ from catauto.errors import FormatError
 PathLike = str | os.PathLike
 
 
-
 def read_text(path: PathLike) -> str:
     """The UTF-8 text of ``path``; unreadable files raise ``FormatError`` naming the file."""
     name = os.fspath(path)
