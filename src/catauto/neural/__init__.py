@@ -43,7 +43,7 @@ from catauto.neural.geometric import (
     set_action,
     sum_pool,
 )
-from catauto.neural.para import Para, Reparam, as_key, init_params, n_params, split_key
+from catauto.neural.keys import as_key, init_params, n_params
 from catauto.neural.train import (
     Batches,
     FitResult,
@@ -52,6 +52,7 @@ from catauto.neural.train import (
     load_checkpoint,
     save_checkpoint,
 )
+from catauto.para import Para, Reparam, split_key
 
 __all__ = [
     "Para",

@@ -27,7 +27,8 @@ import numpy as np
 
 from catauto.functor import ListF, TreeF
 from catauto.neural.fold import ParaAlgebra
-from catauto.neural.para import Para, as_key, split_key
+from catauto.neural.keys import as_key
+from catauto.para import Para, split_key
 
 __all__ = [
     "glorot",

@@ -41,7 +41,7 @@ import numpy as np
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
 from catauto.errors import CatautoError
 from catauto.neural.fold import scan, split_batch
-from catauto.neural.para import Para
+from catauto.para import Para
 
 __all__ = ["checked_batch", "compile_machine", "machine_weights"]
 

@@ -51,7 +51,7 @@ from jax import lax
 from catauto.algebra import Forest, InitialAlgebra, cata, flatten_forest, terms
 from catauto.errors import CatautoError
 from catauto.functor import Constructor, Functor, Layer, Power
-from catauto.neural.para import Para, Reparam, split_key
+from catauto.para import Para, Reparam, split_key
 
 __all__ = [
     "ParaAlgebra",

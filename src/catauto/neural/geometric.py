@@ -33,7 +33,8 @@ import numpy as np
 from catauto.errors import CatautoError
 from catauto.monad import Action, Group
 from catauto.neural.cells import glorot
-from catauto.neural.para import Para, as_key, split_key
+from catauto.neural.keys import as_key
+from catauto.para import Para, split_key
 
 __all__ = [
     "circular_conv",
