@@ -151,6 +151,18 @@ def test_render(files, tmp_path: Path, capsys) -> None:
     assert code == 0 and files["ends_b"].with_suffix(".svg").exists()
 
 
+def test_render_readably_writes_short_labels_and_refuses_a_bad_bound(
+    files, tmp_path: Path, capsys
+) -> None:
+    target = tmp_path / "m.dot"  # DOT text: the same drawing options, no Graphviz needed
+    args = ("--max-label", "24", "--rankdir", "TB", "-o", target)
+    code, _, _ = run("render", files["toggle"], *args, capsys=capsys)
+    text = target.read_text(encoding="utf-8")
+    assert code == 0 and 'rankdir="TB"' in text and "catauto_abridged" in text
+    code, _, err = run("render", files["toggle"], "--max-label", "5", "-o", target, capsys=capsys)
+    assert code == 2 and "max_label must be an integer >= 24" in err
+
+
 def test_render_without_graphviz(files, tmp_path: Path, monkeypatch, capsys) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
     target = tmp_path / "m.png"

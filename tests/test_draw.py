@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from catauto import CatautoError
 from catauto.automata import DFA, Mealy, Moore, draw
@@ -181,3 +182,63 @@ def test_render_refuses_unknown_formats(tmp_path: Path) -> None:
     with pytest.raises(CatautoError, match="no extension"):
         draw.render(DFA3, tmp_path / "m")
     assert list(tmp_path.iterdir()) == []
+
+
+# -- large machines drawn readably ----------------------------------------------------------
+DATA = Path(__file__).resolve().parents[2] / "shared" / "automata_data"
+
+
+@settings(max_examples=60, deadline=None)
+@given(format_machines())
+def test_hiding_the_sinks_keeps_what_a_dfa_accepts(m) -> None:
+    """The hidden states are dead in a DFA: the drawing read back is the same language."""
+    if m.kind == "dfa":
+        assert from_dot(to_dot(m, hide_sink=True)).equivalent(m)
+    for q in sink_states(m):  # closed: no transition leads out of the hidden states
+        assert set(m.delta[q][m.delta[q] >= 0].tolist()) <= set(sink_states(m))
+
+
+def test_a_closed_group_of_states_is_a_sink_but_not_the_initial_ones() -> None:
+    # 0 -> {1, 2} loop between themselves: the error part of a protocol
+    m = Mealy([[1, 0], [2, 1], [1, 2]], [[0, 0], [1, 1], [1, 1]], inputs="ab", outputs="xy")
+    assert sink_states(m) == [1, 2]
+    assert sink_states(Mealy([[1], [0]], [[0], [1]], inputs="a", outputs="xy")) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(format_machines(), st.integers(24, 60))
+def test_a_readable_drawing_keeps_every_label_short(m, limit) -> None:
+    text = to_dot(m, max_label=limit, hide_sink=True)
+    for _, _, attrs in _edges(text):
+        assert len(attrs["label"].replace("\\\\", "\\")) <= limit
+    with pytest.raises(CatautoError, match="abridged"):
+        from_dot(text)
+
+
+def test_a_readable_drawing_names_what_it_leaves_out() -> None:
+    # state 0: a loop on a, b, c with two outputs; d, e, f go to 1 with one output
+    m = Mealy(
+        [[0, 0, 0, 1, 1, 1], [1, 1, 1, 1, 1, 1]],
+        [[0, 1, 1, 0, 0, 0], [0] * 6],
+        inputs="abcdef",
+        outputs=["x", "y" * 60],
+    )
+    labels = {(t, h): a["label"] for t, h, a in _edges(to_dot(m, max_label=24))}
+    assert labels[("s0", "s0")] == "3 inputs / 2 outputs"
+    assert labels[("s0", "s1")] == "other (3) / x"
+    for bad in (23, 0, True, "40"):
+        with pytest.raises(CatautoError, match="max_label"):
+            to_dot(m, max_label=bad)
+
+
+@needs_dot
+@pytest.mark.skipif(not DATA.is_dir(), reason="../shared/automata_data is absent")
+def test_openssh_drawn_readably_fits_4000_pixels(tmp_path: Path) -> None:
+    from catauto.automata import io
+
+    m = io.read(DATA / "automata_wiki" / "SSH" / "OpenSSH.dot")
+    png = draw.render(m, tmp_path / "ssh.png", max_label=40, hide_sink=True, rankdir="TB")
+    head = png.read_bytes()[:24]
+    width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    assert max(width, height) <= 4000
+    assert all(len(a["label"]) <= 40 for _, _, a in _edges(to_dot(m, max_label=40)))

@@ -204,13 +204,27 @@ def _render_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("svg", "png", "pdf", "dot"), help="default: from -o")
     p.add_argument("--hide-sink", action="store_true", help="leave out sink states")
     p.add_argument("--highlight", metavar="WORD", help="colour the run of WORD")
+    p.add_argument(
+        "--max-label",
+        type=int,
+        metavar="N",
+        help="a readable drawing of a large machine: edge labels of at most N characters"
+        " (each state's edge with the most inputs becomes 'other (k)'; long lists and"
+        " outputs are cut); try 40 with --hide-sink",
+    )
+    p.add_argument(
+        "--rankdir",
+        choices=("LR", "TB", "RL", "BT"),
+        default="LR",
+        help="layout direction (default: LR, left to right; TB: top to bottom)",
+    )
     _add_word_options(p)
 
 
 @command(
     "render",
     help="draw a machine (svg, png, pdf) with Graphviz",
-    example="catauto render model.dot -o model.svg --hide-sink --highlight 'a b a'",
+    example="catauto render model.dot -o model.png --max-label 40 --hide-sink --rankdir TB",
     configure=_render_args,
     output_is_report=False,
 )
@@ -225,7 +239,8 @@ def _render(args: argparse.Namespace, out: Output) -> int:
     highlight = None
     if args.highlight is not None:
         highlight = _parse_word(m, args.highlight, args.sep, "--highlight")
-    render(m, target, fmt, hide_sink=args.hide_sink, highlight=highlight)
+    options = {"hide_sink": args.hide_sink, "highlight": highlight, "rankdir": args.rankdir}
+    render(m, target, fmt, max_label=args.max_label, **options)
     out.print(f"wrote {target}")
     return 0
 

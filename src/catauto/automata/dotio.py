@@ -102,6 +102,12 @@ class _Reader:
         if not graph.directed:
             raise self.fail("an automaton is a digraph, this is an undirected graph", graph)
         self.starts = {name for name in graph.nodes if name.startswith("__start")}
+        if "catauto_abridged" in graph.attrs:
+            raise self.fail(
+                "the graph was drawn with abridged edge labels (max_label): it is a"
+                " picture, not a machine; write the machine without max_label",
+                self.attr_where("catauto_abridged"),
+            )
         self.states = [name for name in graph.nodes if name not in self.starts]
         if not self.states:
             raise self.fail("the graph has no states", graph)

@@ -24,8 +24,6 @@ from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from catauto._files import PathLike, atomic_write
 from catauto.automata.symbols import encode_symbol, escape_symbol, symbol_text
 from catauto.errors import CatautoError, DotNotFoundError, FormatError
@@ -74,20 +72,39 @@ def _escstr(text: str) -> str:
 
 
 def sink_states(m: Machine) -> list[int]:
-    """Non-initial states every defined transition of which loops back (and, in a DFA,
-    rejecting): what ``to_dot(hide_sink=True)`` leaves out.
+    """The states a run never leaves once it enters them, the initial state's group
+    excluded: the closed groups of states (no transition leads out; a single absorbing
+    state, or an error part such as a protocol's disconnected states), in a DFA only
+    those that reject. What ``to_dot(hide_sink=True)`` leaves out.
 
     >>> from catauto.automata import DFA
     >>> sink_states(DFA([[1, 2], [1, 1], [2, 2]], [False, True, False]))
     [2]
+    >>> sink_states(DFA([[1, 1], [2, 2], [1, 1]], [False, False, False]))  # a dead loop
+    [1, 2]
     """
-    n = m.n_states
-    loops = (m.delta == np.arange(n)[:, None]) | (m.delta < 0)
-    sinks = loops.all(axis=1)
-    sinks[m.initial] = False
-    if m.kind == "dfa":
-        sinks &= ~m.output.astype(bool)
-    return [int(q) for q in np.flatnonzero(sinks)]
+    delta = m.delta.tolist()
+    reach: list[frozenset[int]] = []
+    for q in range(m.n_states):
+        seen, todo = {q}, [q]
+        while todo:
+            for t in delta[todo.pop()]:
+                if t >= 0 and t not in seen:
+                    seen.add(t)
+                    todo.append(t)
+        reach.append(frozenset(seen))
+    closed = [all(reach[r] == reach[q] for r in reach[q]) for q in range(m.n_states)]
+    start = reach[m.initial] if closed[m.initial] else frozenset()
+    accepting = m.output.astype(bool) if m.kind == "dfa" else None
+    sinks = []
+    for q in range(m.n_states):
+        group = reach[q]
+        if not closed[q] or q in start:
+            continue
+        if accepting is not None and any(accepting[r] for r in group):
+            continue
+        sinks.append(q)
+    return sinks
 
 
 def _run_path(m: Machine, word: Iterable[Hashable]) -> tuple[set[int], set[tuple[int, int]]]:
@@ -119,6 +136,7 @@ def to_dot(
     highlight: Iterable[Hashable] | None = None,
     name: str | None = None,
     rankdir: str = "LR",
+    max_label: int | None = None,
 ) -> str:
     """``m`` as DOT text (pure Python; the dialect is described in ``catauto.automata.dotio``).
 
@@ -126,7 +144,16 @@ def to_dot(
       of a partial machine; reading it back gives one);
     - ``highlight``: a word whose run (states and edges from the initial state) is
       drawn in colour, as far as it is defined;
-    - ``name``: the graph's name (default: the kind); ``rankdir``: Graphviz layout.
+    - ``name``: the graph's name (default: the kind); ``rankdir``: Graphviz layout
+      (``LR`` left to right, ``TB`` top to bottom, ``RL``, ``BT``);
+    - ``max_label``: draw a large machine readably, every edge label at most this long
+      (24 or more):
+      a state's self-loops with different outputs become one loop ``k inputs / m
+      outputs``, each state's edge with the most inputs (two or more) is labelled
+      ``other (k)``, meaning the ``k`` inputs not on the state's other drawn edges (nor
+      into a hidden sink), and lists or outputs still too long are cut (``+N more``,
+      ``…``), and the picture is scaled to fit 4,000 pixels a side. Such a
+      drawing is a picture, not a file to read back: ``read_dot`` refuses it.
 
     >>> from catauto.automata import DFA
     >>> print(to_dot(DFA([[1], [1]], [False, True], inputs=["a"])))  # doctest: +ELLIPSIS
@@ -151,6 +178,11 @@ def to_dot(
     graph_attrs += _meta("catauto_inputs", m.inputs)
     if kind != "dfa":
         graph_attrs += _meta("catauto_outputs", m.outputs)
+    if max_label is not None:
+        if isinstance(max_label, bool) or not isinstance(max_label, int) or max_label < 24:
+            raise CatautoError(f"max_label must be an integer >= 24, got {max_label!r}")
+        # read_dot refuses to read it back; size: at most 4,000 px a side at 96 dpi
+        graph_attrs += ', catauto_abridged="true", size="41.6,41.6"'
     node_style = "shape=record, style=rounded" if kind == "moore" else "shape=circle"
     lines = [
         f"digraph {_quote(_escstr(name if name is not None else kind))} {{",
@@ -180,16 +212,82 @@ def to_dot(
             t = int(delta[q, a])
             if t >= 0 and t not in hidden:
                 groups.setdefault((t, int(output[q, a]) if kind == "mealy" else -1), []).append(a)
+        other = None
+        if max_label is not None:
+            mixed = _merge_loops(groups, q)
+            other = _largest(groups)
         for (t, o), letters in groups.items():
-            label = ", ".join(texts[a] for a in letters)
-            if kind == "mealy":
-                label += " / " + out_texts[o]
+            said = " / " + out_texts[o] if kind == "mealy" else ""
+            if o == _MIXED:
+                label = f"{len(letters)} inputs / {mixed} outputs"
+            elif max_label is None:
+                label = ", ".join(texts[a] for a in letters) + said
+            elif (t, o) == other:
+                label = _abridged([f"other ({len(letters)})"], said, max_label)
+            else:
+                label = _abridged([texts[a] for a in letters], said, max_label)
             attrs = f"label={_quote(label)}"
             if any((q, a) in steps for a in letters):
                 attrs += mark
             lines.append(f"  s{q} -> s{t} [{attrs}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+_MIXED = -2
+"""The output key of a state's self-loops merged across outputs (``_merge_loops``)."""
+
+
+def _merge_loops(groups: dict[tuple[int, int], list[int]], q: int) -> int:
+    """Merge the self-loops of ``q`` that differ in their outputs into one group keyed
+    ``(q, _MIXED)`` (in place); return how many outputs they had (1: nothing merged)."""
+    loops = [key for key in groups if key[0] == q]
+    if len(loops) < 2:
+        return 1
+    groups[(q, _MIXED)] = sorted(a for key in loops for a in groups.pop(key))
+    return len(loops)
+
+
+def _largest(groups: dict[tuple[int, int], list[int]]) -> tuple[int, int] | None:
+    """The key of the group with the most inputs, if it has two or more (first on ties)."""
+    best = max(groups, key=lambda key: len(groups[key]), default=None)
+    return best if best is not None and len(groups[best]) >= 2 else None
+
+
+def _abridged(names: list[str], output: str, limit: int) -> str:
+    """``names`` joined by commas, then ``output`` (`` / out``), in at most ``limit``
+    characters: names that do not fit become ``+N more``, a long output is cut with
+    ``…`` (an escaped character is never split).
+
+    >>> _abridged(["alpha", "beta", "gamma"], " / ok", 20)
+    'alpha, +2 more / ok'
+    >>> _abridged(["a"], " / " + "x" * 30, 12)
+    'a / xx…'
+    """
+    label = ", ".join(names)
+    if len(label) + len(output) <= limit:
+        return label + output
+    output = _cut(output, limit // 2)
+    shown: list[str] = []
+    for i, name in enumerate(names):
+        rest = [f"+{len(names) - i - 1} more"] if i < len(names) - 1 else []
+        if len(", ".join([*shown, name, *rest])) + len(output) > limit:
+            break
+        shown.append(name)
+    if len(shown) < len(names):
+        shown.append(f"+{len(names) - len(shown)} more")
+    label = ", ".join(shown)
+    return label + _cut(output, limit - len(label))
+
+
+def _cut(text: str, width: int) -> str:
+    """``text``, or its start and ``…`` in ``width`` characters (no escape split)."""
+    if len(text) <= width:
+        return text
+    end = max(0, width - 1)
+    while end > 0 and text[:end].endswith("\\"):
+        end -= 1
+    return text[:end] + "…"
 
 
 # -- pictures -------------------------------------------------------------------------
