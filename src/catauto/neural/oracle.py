@@ -51,8 +51,9 @@ from catauto.automata.traces import Sample
 from catauto.errors import CatautoError, LearningError
 from catauto.neural.cells import dense, elman, gru, learned_state
 from catauto.neural.fold import run_moore
-from catauto.neural.para import Para, as_key, split_key
+from catauto.neural.keys import as_key
 from catauto.neural.train import FitResult, fit
+from catauto.para import Para, split_key
 
 __all__ = ["AbstractionOracle", "RNNTeacher", "RecurrentClassifier", "train_classifier"]
 
