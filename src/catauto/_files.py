@@ -1,7 +1,8 @@
 """Reading and writing files the same way everywhere: errors name the file, writes are atomic.
 
 Every reader turns an unreadable file (missing, a directory, not UTF-8) into a
-``FormatError`` that names it, and every writer goes through ``atomic_write``: the data
+``FormatError`` that names it (a missing file: ``MissingFileError``, which is also a
+``FileNotFoundError``), and every writer goes through ``atomic_write``: the data
 lands in a temporary file in the target's directory, which then replaces the target in
 one ``os.replace``, so a crash or an error never leaves a half-written file behind.
 """
@@ -13,20 +14,21 @@ import stat
 import tempfile
 from pathlib import Path
 
-from catauto.errors import FormatError
+from catauto.errors import FormatError, MissingFileError
 
 PathLike = str | os.PathLike
 
 
 def read_text(path: PathLike) -> str:
-    """The UTF-8 text of ``path``; unreadable files raise ``FormatError`` naming the file."""
+    """The UTF-8 text of ``path``; unreadable files raise ``FormatError`` naming the file
+    (``MissingFileError``, also a ``FileNotFoundError``, when there is no such file)."""
     name = os.fspath(path)
     try:
         data = Path(path).read_bytes()
     except IsADirectoryError:
         raise FormatError("is a directory, expected a file", name) from None
     except FileNotFoundError:
-        raise FormatError("no such file", name) from None
+        raise MissingFileError("no such file", name) from None
     except OSError as e:
         raise FormatError(f"cannot read: {e.strerror or e}", name) from None
     try:

@@ -398,8 +398,38 @@ def _learned_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--svg", metavar="FILE", help="also draw the machine as SVG (needs Graphviz)")
 
 
+_TRACE_FORMATS = """
+trace files (the format follows the extension; README.md has more):
+  .csv    a header row naming the columns, then one trace per row; the symbols
+          of a word are separated by spaces, an empty label is unlabelled
+            a DFA sample:       input/output traces (a Mealy machine):
+            word,label          input,output
+            a b,yes             coin push,ok open
+            b a,no              push,blocked
+  .jsonl  one JSON object per line; words are JSON lists (a string is an error)
+          a DFA sample:
+            {"word": ["a", "b"], "label": "yes"}
+            {"word": ["b", "a"], "label": "no"}
+            {"word": [], "label": "no"}
+          input/output traces:
+            {"input": ["coin", "push"], "output": ["ok", "open"]}
+            {"input": ["push"], "output": ["blocked"]}
+            {"input": ["coin", "coin"], "output": ["ok", "ok"]}
+  other   StaMinA when the first line starts with +, - or ? ("+ a b", "- b a"),
+          else Abbadingo ("N A" header, then "label length symbols..." lines)
+
+labels yes/no, true/false, accept/reject, 1/0, +/- (also y/n, accepted/rejected,
+positive/negative, pos/neg; any case, one pair per file; JSON true/false) make a
+DFA sample; other labels make a Moore sample with the labels as outputs. An empty
+file, or one without a trace, is an error."""
+
+
 def _learn_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("traces", help="trace file: Abbadingo (with sym/out), StaMinA, .csv or .jsonl")
+    p.add_argument(
+        "traces",
+        help="trace file: .csv, .jsonl, StaMinA or Abbadingo (see 'trace files' below)",
+    )
+    p.epilog = (p.epilog or "") + "\n" + _TRACE_FORMATS
     p.add_argument(
         "--algorithm", choices=("rpni", "edsm", "neural"), default="edsm", help="default: edsm"
     )
@@ -642,7 +672,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _one_line(error: BaseException) -> str:
     text = " ".join(str(error).split())
-    if isinstance(error, OSError) and error.filename is not None and error.strerror:
+    if (  # an OSError of Python's own; a CatautoError (MissingFileError) says it better
+        isinstance(error, OSError)
+        and not isinstance(error, CatautoError)
+        and error.filename is not None
+        and error.strerror
+    ):
         text = f"{error.filename}: {error.strerror}"
     return text or type(error).__name__
 

@@ -8,6 +8,8 @@ The modules that raise them re-export them where users meet them (``io.FormatErr
 they raise ``AssertionError`` or ``RuntimeError``.
 """
 
+import errno
+import os
 from collections.abc import Iterable
 from numbers import Integral
 from typing import Any
@@ -19,6 +21,7 @@ __all__ = [
     "FormatError",
     "LearningError",
     "MachineError",
+    "MissingFileError",
     "NondeterminismError",
     "NonFiniteLossError",
     "StateBoundError",
@@ -61,6 +64,24 @@ class FormatError(CatautoError):
         self.line = line
         self.column = column
         self.path = path
+
+
+class MissingFileError(FormatError, FileNotFoundError):
+    """A file to read does not exist: a ``FormatError`` that names it, and also a
+    ``FileNotFoundError`` (``errno`` ENOENT, ``filename``) for code that catches those.
+
+    >>> e = MissingFileError("no such file", "traces.csv")
+    >>> str(e), e.filename, isinstance(e, FileNotFoundError), isinstance(e, ValueError)
+    ('traces.csv: no such file', 'traces.csv', True, True)
+    """
+
+    def __init__(self, reason: str, source: str = "<string>") -> None:
+        super().__init__(reason, source)
+        self.errno, self.strerror = errno.ENOENT, os.strerror(errno.ENOENT)
+        self.filename = source
+
+    def __str__(self) -> str:  # FormatError's message, not OSError's "[Errno 2] ..."
+        return BaseException.__str__(self)
 
 
 class MachineError(CatautoError):

@@ -1,7 +1,8 @@
 """Trace files: the formats that ``Sample`` and ``IOTraces`` are read from and written to.
 
 Readers (each error is a ``FormatError``, a ``CatautoError`` whose message starts
-with ``file:line:``):
+with ``file:line:``; a missing file is a ``MissingFileError``, also a
+``FileNotFoundError``; a file without a single trace is an error too):
 
 - ``read_abbadingo``: header ``N A`` then ``label len s1 .. slen`` per line, labels
   1 / 0 (a DFA sample) or -1 (unlabelled); other integer labels make a Moore sample.
@@ -12,12 +13,16 @@ with ``file:line:``):
   (unlabelled); a lone ``+`` or ``-`` is the empty word.
 - ``read_csv``: a header row, then one trace per row. Columns ``word,label`` give a
   Sample, ``input,output`` give IOTraces; symbols inside a field are separated by
-  spaces (an empty field is the empty word); an empty label is unlabelled. Labels
-  ``0/1``, ``true/false`` (any case) or ``+/-`` make a DFA sample; other labels keep
-  their case.
-- ``read_jsonl``: one JSON object per line, ``{"word": [...], "label": x}`` (a JSON
-  string as the word is a sequence of characters; ``label`` null or absent:
-  unlabelled; booleans make a DFA sample) or ``{"input": [...], "output": [...]}``.
+  spaces (an empty field is the empty word); an empty label is unlabelled.
+- ``read_jsonl``: one JSON object per line, ``{"word": [...], "label": x}`` (``label``
+  null or absent: unlabelled) or ``{"input": [...], "output": [...]}``. Words, inputs
+  and outputs are JSON lists of symbols: a JSON string there is an error (is
+  ``"ab"`` one symbol or two?), whose message says which list to write instead.
+
+Labels (CSV, JSON Lines) make a DFA sample when all of them, in any case, are spellings
+of one pair of ``DFA_LABELS`` (``yes``/``no``, ``true``/``false``, ``accept``/``reject``,
+``1``/``0``, ``+``/``-``, ...; in JSON also the booleans and the numbers 1 / 0); other
+labels make a Moore sample, the labels kept as written (``Open`` and ``open`` differ).
 
 In every text format the tokens of a field kind (symbols, labels, outputs) are read as
 ``int`` when all of them are decimal integers, else they all stay strings. A line ends
@@ -52,7 +57,28 @@ from catauto._files import PathLike, atomic_write, read_text, text_lines
 from catauto.automata.traces import IOTraces, Sample, infer_alphabet
 from catauto.errors import FormatError
 
-__all__ = ["read_abbadingo", "read_csv", "read_jsonl", "read_stamina", "write_abbadingo"]
+__all__ = [
+    "DFA_LABELS",
+    "read_abbadingo",
+    "read_csv",
+    "read_jsonl",
+    "read_stamina",
+    "write_abbadingo",
+]
+
+#: The spellings of accept / reject that make a DFA sample (compared in any case; all
+#: the labels of a file must come from one pair).
+DFA_LABELS: tuple[tuple[str, str], ...] = (
+    ("yes", "no"),
+    ("true", "false"),
+    ("accept", "reject"),
+    ("1", "0"),
+    ("+", "-"),
+    ("y", "n"),
+    ("accepted", "rejected"),
+    ("positive", "negative"),
+    ("pos", "neg"),
+)
 
 
 # -- text formats -----------------------------------------------------------------------
@@ -122,7 +148,9 @@ def read_abbadingo(path: PathLike) -> Sample | IOTraces:
     """
     f = _Lines(path)
     if not f.rows:
-        raise f.error(1, "empty file: expected a header 'N A' (strings, alphabet size)")
+        raise f.error(
+            1, "no traces: the file is empty (expected a header 'N A': strings, alphabet size)"
+        )
     hline, header = f.rows[0]
     parts = header.split()
     if len(parts) != 2 or not _COUNT.match(parts[0]):
@@ -132,6 +160,8 @@ def read_abbadingo(path: PathLike) -> Sample | IOTraces:
         raise f.error(hline, f"alphabet size {parts[1]!r} is not a number up to {_MAX_ALPHABET}")
     n_words, n_alpha = f.number(parts[0], hline), int(n_alpha)
     body = f.rows[1:]
+    if not n_words and not body:
+        raise f.error(hline, "no traces: the header announces 0 strings and none follow")
     if len(body) != n_words:
         where = body[-1][0] if body else hline
         raise f.error(where, f"the header announces {n_words} strings, the file has {len(body)}")
@@ -195,6 +225,10 @@ def read_abbadingo(path: PathLike) -> Sample | IOTraces:
 def read_stamina(path: PathLike) -> Sample:
     """Read a StaMinA file: ``+``/``-``/``?`` then the symbols, one word per line."""
     f = _Lines(path)
+    if not f.rows:
+        raise f.error(
+            1, "no traces: the file is empty (expected lines '+ symbols...', '- ...' or '? ...')"
+        )
     labels, words, lines = [], [], []
     verdict = {"+": True, "-": False, "?": None}
     for n, line in f.rows:
@@ -213,9 +247,11 @@ def read_csv(path: PathLike, delimiter: str = ",") -> Sample | IOTraces:
     """Read a CSV file with a header row: ``word,label`` or ``input,output`` columns.
 
     Symbols inside a field are separated by whitespace (a quoted field may span lines).
-    Extra columns and blank lines are ignored. Labels ``0/1``, ``true/false`` (any
-    case) or ``+/-`` make a DFA sample, an empty label is unlabelled, other labels make
-    a Moore sample (as written: ``Open`` and ``open`` are different labels).
+    Extra columns and blank lines are ignored. Labels that all spell one pair of
+    ``DFA_LABELS`` (``yes/no``, ``true/false``, ``1/0``, ... in any case) make a DFA
+    sample, an empty label is unlabelled, other labels make a Moore sample (as written:
+    ``Open`` and ``open`` are different labels). A file with no row after the header
+    is an error.
     """
     f = _Lines(path)
     # one reader over the whole text (only "\n" ends a line, see _Lines), so quoted
@@ -232,7 +268,10 @@ def read_csv(path: PathLike, delimiter: str = ",") -> Sample | IOTraces:
     except csv.Error as e:
         raise f.error(first, f"not CSV: {e}") from None
     if not rows:
-        raise f.error(1, "empty file: expected a header row naming the columns")
+        raise f.error(
+            1,
+            "no traces: the file is empty (expected a header row, 'word,label' or 'input,output')",
+        )
     hline = numbered[0]
     header = [h.strip().lower() for h in rows[0]]
 
@@ -247,6 +286,8 @@ def read_csv(path: PathLike, delimiter: str = ",") -> Sample | IOTraces:
         cols = (word_col, label_col)
     else:
         raise f.error(hline, f"the header must name 'word,label' or 'input,output', got {rows[0]}")
+    if len(rows) == 1:
+        raise f.error(hline, "no traces: the file has a header row and nothing after it")
     firsts, seconds, lines = [], [], []
     for n, row in zip(numbered[1:], rows[1:]):
         need = max(c for c in cols if c is not None)
@@ -268,24 +309,56 @@ def read_csv(path: PathLike, delimiter: str = ",") -> Sample | IOTraces:
     return Sample(firsts, _csv_labels(seconds, f, lines), source=f.name, lines=lines)
 
 
-def _csv_labels(raw: list[str], f: _Lines, lines: list[int]) -> list:
-    """DFA labels (true/false in any case), else the labels as written."""
-    given = {x for x in raw if x}
-    folded = {x.lower() for x in given}
-    for yes, no in (("1", "0"), ("true", "false"), ("+", "-")):
+def _dfa_labels(spelled: list[str | None]) -> list[bool | None] | None:
+    """``spelled`` (``None``: unlabelled) as accept / reject when all the labels spell
+    one pair of ``DFA_LABELS`` in any case, else ``None``.
+
+    >>> _dfa_labels(["Yes", None, "no"]), _dfa_labels(["yes", "0"])
+    ([True, None, False], None)
+    """
+    folded = {x.lower() for x in spelled if x is not None}
+    for yes, no in DFA_LABELS:
         if folded <= {yes, no}:
-            return [None if not x else x.lower() == yes for x in raw]
+            return [None if x is None else x.lower() == yes for x in spelled]
+    return None
+
+
+def _csv_labels(raw: list[str], f: _Lines, lines: list[int]) -> list:
+    """DFA labels (see ``DFA_LABELS``), else the labels as written."""
+    dfa = _dfa_labels([x or None for x in raw])
+    if dfa is not None:
+        return dfa
     value = f.typed(lines, [[x] if x else [] for x in raw])
     return [value[x] if x else None for x in raw]
+
+
+def _json_label_text(x: Any) -> str:
+    """How a JSON label is spelled, to compare it with ``DFA_LABELS`` (``"?"``: never
+    one of them)."""
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if isinstance(x, (str, int)):
+        return str(x)
+    return "?"
+
+
+_JSONL_LINE = (
+    'one JSON object per line, {"word": [...], "label": ...} or {"input": [...], "output": [...]}'
+)
 
 
 def read_jsonl(path: PathLike) -> Sample | IOTraces:
     """Read JSON Lines: ``{"word": [...], "label": x}`` or ``{"input": [...], "output": [...]}``.
 
-    A JSON list inside a word becomes a tuple (symbols must be hashable); a string is a
-    sequence of characters. Every line must use the same keys.
+    Words, inputs and outputs are JSON lists (a JSON string there is an error); a JSON
+    list inside one becomes a tuple (symbols must be hashable). Every line must use the
+    same keys. Labels that all spell one pair of ``DFA_LABELS`` (any case; the booleans
+    and the numbers 1 / 0 too) make a DFA sample, ``null`` or no label is unlabelled,
+    other labels make a Moore sample. A file with no object is an error.
     """
     f = _Lines(path)
+    if not f.rows:
+        raise f.error(1, f"no traces: the file is empty (expected {_JSONL_LINE})")
     kind = None
     firsts, seconds, lines = [], [], []
     for n, line in f.rows:
@@ -309,7 +382,8 @@ def read_jsonl(path: PathLike) -> Sample | IOTraces:
         lines.append(n)
     if kind == "io":
         return IOTraces(firsts, seconds, source=f.name, lines=lines)
-    return Sample(firsts, seconds, source=f.name, lines=lines)
+    dfa = _dfa_labels([None if x is None else _json_label_text(x) for x in seconds])
+    return Sample(firsts, seconds if dfa is None else dfa, source=f.name, lines=lines)
 
 
 def _json_trace(obj: Any, f: _Lines, n: int) -> tuple[str, list, Any]:
@@ -319,12 +393,13 @@ def _json_trace(obj: Any, f: _Lines, n: int) -> tuple[str, list, Any]:
     if "input" in obj:
         if "output" not in obj:
             raise f.error(n, "an 'input' needs an 'output'")
-        first, second = _json_word(obj["input"], f, n), _json_word(obj["output"], f, n)
+        first = _json_word(obj["input"], "input", f, n)
+        second = _json_word(obj["output"], "output", f, n)
         if len(second) != len(first):
             raise f.error(n, f"{len(first)} inputs but {len(second)} outputs")
         return "io", first, second
     if "word" in obj:
-        return "word", _json_word(obj["word"], f, n), _json_symbol(obj.get("label"), f, n)
+        return "word", _json_word(obj["word"], "word", f, n), _json_symbol(obj.get("label"), f, n)
     raise f.error(n, "an object needs a 'word' (and 'label') or 'input' and 'output'")
 
 
@@ -336,12 +411,38 @@ def _json_symbol(x: Any, f: _Lines, n: int) -> Hashable:
     return x
 
 
-def _json_word(x: Any, f: _Lines, n: int) -> list:
+def _json_word(x: Any, key: str, f: _Lines, n: int) -> list:
     if isinstance(x, str):
-        return list(x)
+        hint = _list_hint(x)
+        raise f.error(
+            n, f"{key!r} must be a JSON list of symbols, not the string {_json_text(x)}: {hint}"
+        )
     if not isinstance(x, list):
-        raise f.error(n, f"a word must be a JSON list (or string), got {type(x).__name__}")
+        kind = {dict: "an object", bool: "a boolean", type(None): "null"}.get(type(x), "a number")
+        raise f.error(n, f"{key!r} must be a JSON list of symbols, got {kind}")
     return [_json_symbol(y, f, n) for y in x]
+
+
+def _json_text(x: Any, limit: int = 60) -> str:
+    text = json.dumps(x, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 4] + '..."'
+
+
+def _list_hint(text: str) -> str:
+    """What to write instead of the string ``text`` where a list of symbols belongs.
+
+    >>> print(_list_hint("coin push"))
+    write ["coin", "push"]
+    >>> print(_list_hint("ab"))
+    write ["a", "b"] (a symbol per character) or ["ab"] (one symbol)
+    """
+    tokens = text.split()
+    if len(tokens) > 1:
+        return f"write {_json_text(tokens)}"
+    if len(text) > 1:
+        each, one = _json_text(list(text)), _json_text([text])
+        return f"write {each} (a symbol per character) or {one} (one symbol)"
+    return f"write {_json_text([text] if text else [])}"
 
 
 def _names(alphabet: tuple, inputs: bool = False, labels: bool = False) -> list[str]:
@@ -371,8 +472,11 @@ def write_abbadingo(data: Sample | IOTraces, path: PathLike) -> None:
 
     Atomic. DFA labels are written 1 / 0, unlabelled words -1; Moore labels and symbols
     by name when the alphabet's names are tokens that read back as themselves,
-    otherwise by index (see the module doc). IOTraces get the label 1.
+    otherwise by index (see the module doc). IOTraces get the label 1. Data without a
+    trace is refused (no reader accepts a file without one).
     """
+    if not len(data):
+        raise FormatError("nothing to write: the data has no traces", os.fspath(path))
     lines = [f"{len(data)} {data.n_inputs}"]
     sym = np.array(_names(data.input_alphabet, inputs=True) or [""], dtype=object)
     lengths = data.lengths.tolist()
