@@ -17,12 +17,18 @@ UNDEF = "<undefined>"
 
 
 @st.composite
-def tables(draw, max_states: int = 5, max_inputs: int = 3, partial: bool | None = False):
+def tables(
+    draw,
+    max_states: int = 5,
+    max_inputs: int = 3,
+    partial: bool | None = False,
+    min_inputs: int = 1,
+):
     """``(delta, initial)``: a random table, -1 allowed if ``partial`` (``None``: either)."""
     if partial is None:
         partial = draw(st.booleans())
     n = draw(st.integers(1, max_states))
-    k = draw(st.integers(1, max_inputs))
+    k = draw(st.integers(min_inputs, max_inputs))
     low = -1 if partial else 0
     cells = draw(st.lists(st.integers(low, n - 1), min_size=n * k, max_size=n * k))
     initial = draw(st.integers(0, n - 1))
@@ -43,23 +49,43 @@ def inputs_for(k: int) -> tuple:
 
 
 @st.composite
-def dfas(draw, max_states: int = 5, max_inputs: int = 3, partial: bool | None = None):
+def dfas(
+    draw,
+    max_states: int = 5,
+    max_inputs: int = 3,
+    partial: bool | None = None,
+    min_inputs: int = 1,
+):
     """Random DFAs over inputs ``a, b, ...``; partial or not (``None``: either)."""
-    delta, initial = draw(tables(max_states, max_inputs, partial))
+    delta, initial = draw(tables(max_states, max_inputs, partial, min_inputs))
     accepting = draw(st.lists(st.booleans(), min_size=len(delta), max_size=len(delta)))
     return DFA(delta, accepting, initial, inputs_for(delta.shape[1]))
 
 
 @st.composite
-def moores(draw, max_states: int = 5, max_inputs: int = 3, max_outputs: int = 3, partial=None):
-    delta, initial = draw(tables(max_states, max_inputs, partial))
+def moores(
+    draw,
+    max_states: int = 5,
+    max_inputs: int = 3,
+    max_outputs: int = 3,
+    partial=None,
+    min_inputs: int = 1,
+):
+    delta, initial = draw(tables(max_states, max_inputs, partial, min_inputs))
     output, outputs = draw(output_tables((len(delta),), max_outputs))
     return Moore(delta, output, initial, inputs_for(delta.shape[1]), outputs)
 
 
 @st.composite
-def mealys(draw, max_states: int = 5, max_inputs: int = 3, max_outputs: int = 3, partial=None):
-    delta, initial = draw(tables(max_states, max_inputs, partial))
+def mealys(
+    draw,
+    max_states: int = 5,
+    max_inputs: int = 3,
+    max_outputs: int = 3,
+    partial=None,
+    min_inputs: int = 1,
+):
+    delta, initial = draw(tables(max_states, max_inputs, partial, min_inputs))
     output, outputs = draw(output_tables(delta.shape, max_outputs))
     output = np.where(delta < 0, -1, output)
     return Mealy(delta, output, initial, inputs_for(delta.shape[1]), outputs)
@@ -77,11 +103,53 @@ def same_kind_pairs(max_states: int = 4, max_inputs: int = 2):
     def pair(draw):
         kind = draw(st.sampled_from([dfas, moores, mealys]))
         k = draw(st.integers(1, max_inputs))
-        m1 = draw(kind(max_states=max_states, max_inputs=k).filter(lambda m: m.n_inputs == k))
-        m2 = draw(kind(max_states=max_states, max_inputs=k).filter(lambda m: m.n_inputs == k))
+        m1 = draw(kind(max_states=max_states, min_inputs=k, max_inputs=k))
+        m2 = draw(kind(max_states=max_states, min_inputs=k, max_inputs=k))
         return m1, m2
 
     return pair()
+
+
+def with_input_order(m, order):
+    """The same machine with its inputs listed in another order: ``order[j]`` is the old
+    index of the new ``j``-th input (the tables' columns move with their symbols)."""
+    order = list(order)
+    inputs = tuple(m.inputs[i] for i in order)
+    delta = m.delta[:, order]
+    if isinstance(m, DFA):
+        return DFA(delta, m.accepting, m.initial, inputs)
+    output = m.output[:, order] if isinstance(m, Mealy) else m.output
+    return type(m)(delta, output, m.initial, inputs, m.outputs)
+
+
+def other_orders(k: int):
+    """Orders of ``k`` inputs other than the given one (the identity when ``k == 1``)."""
+
+    def moved(order: list) -> list:
+        if k > 1 and order == sorted(order):
+            return order[1:] + order[:1]  # never the same order: a rotation instead
+        return order
+
+    return st.permutations(range(k)).map(moved)
+
+
+@st.composite
+def reordered_pairs(
+    draw,
+    max_states: int = 4,
+    min_inputs: int = 2,
+    max_inputs: int = 3,
+    kinds: tuple = ("dfa", "moore", "mealy"),
+):
+    """Two machines of the same kind over the same input symbols listed in different orders.
+
+    The second is drawn over ``a, b, ...`` like the first, then its inputs are reordered.
+    """
+    kind = {"dfa": dfas, "moore": moores, "mealy": mealys}[draw(st.sampled_from(kinds))]
+    k = draw(st.integers(min_inputs, max_inputs))
+    m1 = draw(kind(max_states=max_states, min_inputs=k, max_inputs=k))
+    m2 = draw(kind(max_states=max_states, min_inputs=k, max_inputs=k))
+    return m1, with_input_order(m2, draw(other_orders(k)))
 
 
 def words_of_length(k: int, length: int) -> np.ndarray:

@@ -134,6 +134,23 @@ def test_monad_laws(name, data):
     assert T.eq(T.kleisli(T.unit, f)(a), f(a)) and T.eq(T.kleisli(f, T.unit)(a), f(a))
 
 
+@pytest.mark.parametrize("name", MONADS)
+@settings(max_examples=25)
+@given(data=st.data())
+def test_kleisli_composition_laws(name, data):
+    """Laws for arbitrary arrows (not only ``unit``): ``(f >=> g)(a) == bind(f(a), g)``
+    (first ``f``, then ``g``), Kleisli composition is associative, and ``fmap`` is
+    Kleisli composition with ``unit``."""
+    T, values = MONADS[name]
+    a = data.draw(ints)
+    f, g, h = (data.draw(arrows(values)) for _ in range(3))
+    assert T.eq(T.kleisli(f, g)(a), T.bind(f(a), g)), "f >=> g is bind(f(a), g)"
+    left, right = T.kleisli(T.kleisli(f, g), h), T.kleisli(f, T.kleisli(g, h))
+    assert T.eq(left(a), right(a)), "associativity"
+    k = lambda x: 3 * x - 1  # noqa: E731
+    assert T.eq(T.kleisli(f, lambda x: T.unit(k(x)))(a), T.fmap(k, f(a)))
+
+
 @given(st.lists(ints, max_size=4), arrows(st.lists(ints, max_size=3)))
 def test_list_bind_matches_chain(m, f):
     assert LIST.bind(m, f) == list(itertools.chain.from_iterable(map(f, m)))
