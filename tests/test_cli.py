@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from catauto import cli
-from catauto.automata import DFA, Mealy, draw, io
+from catauto.automata import DFA, Mealy, draw, io, zoo
 from catauto.automata.draw import dot_available
 
 # Three states, the last two equivalent: not minimal. Accepts words ending in 'b'.
@@ -420,6 +420,18 @@ def test_learn_active_checks_its_result(files, tmp_path: Path, capsys) -> None:
         "learn-active", files["toggle"], "--oracle", "wp", "--tests", "5", capsys=capsys
     )
     assert code == 2 and "--tests is for the random-wp and random-words oracles" in err
+
+
+def test_learn_active_says_what_to_try_when_the_result_is_wrong(tmp_path: Path, capsys) -> None:
+    target = zoo.random_mealy(12, 3, 3, seed=0, minimal=True)
+    path = tmp_path / "model.json"
+    io.write(target, path)
+    code, out, _ = run(
+        "learn-active", path, "--oracle", "random-words", "--tests", "1", capsys=capsys
+    )
+    assert code == 1 and "NOT equivalent" in out
+    assert "the model has 12 states (minimal)" in out and "--oracle wp" in out
+    assert "--tests 10 --forget-tests" in out
 
 
 def test_demo_refuses_a_file_as_its_folder(tmp_path: Path, capsys) -> None:

@@ -28,9 +28,13 @@ import sys
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from catauto._files import atomic_write, read_text, text_lines
 from catauto.errors import CatautoError
+
+if TYPE_CHECKING:  # the commands import what they need when they run (a fast start)
+    from catauto.automata.learn.active.driver import ActiveResult
 
 __all__ = ["COMMANDS", "Command", "Output", "command", "main"]
 
@@ -567,8 +571,27 @@ def _learn_active(args: argparse.Namespace, out: Output) -> int:
         f"{args.algorithm}: {r.machine.n_states} states, {s.mq} membership queries,"
         f" {s.eq} equivalence queries, {s.symbols} symbols; {verdict}"
     )
+    if not r.equivalent:
+        out.print(_what_to_try(r, args))
     _write_learned(r.machine, args, out)
     return 0 if r.equivalent else 1
+
+
+def _what_to_try(r: ActiveResult, args: argparse.Namespace) -> str:
+    """What to try when learn-active's result differs from the model it was given."""
+    n, cex = r.target.minimize().n_states, r.counterexample or ()
+    hint = (
+        f"hint: the model has {n} states (minimal), the result {r.machine.n_states}; the"
+        f" shortest word telling them apart has {len(cex)} inputs."
+    )
+    if args.oracle == "perfect":
+        return hint
+    tests = 10000 if args.tests is None else args.tests
+    return (
+        f"{hint} The {args.oracle} oracle's tests missed it: try more and longer tests"
+        f" (--tests {10 * tests} --forget-tests), a complete suite (--oracle wp: every"
+        " fault within one extra state), or --oracle perfect to check the learner alone."
+    )
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
