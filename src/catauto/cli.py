@@ -586,12 +586,20 @@ def _what_to_try(r: ActiveResult, args: argparse.Namespace) -> str:
     )
     if args.oracle == "perfect":
         return hint
-    tests = 10000 if args.tests is None else args.tests
-    return (
-        f"{hint} The {args.oracle} oracle's tests missed it: try more and longer tests"
-        f" (--tests {10 * tests} --forget-tests), a complete suite (--oracle wp: every"
-        " fault within one extra state), or --oracle perfect to check the learner alone."
-    )
+    if args.oracle in ("w", "wp"):
+        missing = n - r.machine.n_states
+        advice = (
+            f" The {args.oracle} method finds every fault within one extra state, and the"
+            f" result lacks {missing}: try --oracle random-wp --tests 100000 --forget-tests"
+        )
+    else:
+        tests = 10 * (args.tests or 10000) if args.oracle in ("random-wp", "random-words") else 0
+        more = f"--tests {tests} --forget-tests" if tests else "--oracle random-wp --tests 100000"
+        advice = (
+            f" The {args.oracle} oracle's random tests missed it: try more tests ({more}) or"
+            " a complete suite (--oracle wp: every fault within one extra state)"
+        )
+    return hint + advice + ", or --oracle perfect to check the learner alone."
 
 
 def _demo_args(p: argparse.ArgumentParser) -> None:
