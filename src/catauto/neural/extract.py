@@ -37,7 +37,7 @@ every trace. Among the restarts that fit, the smallest minimal machine wins. Whe
 fits, the closest one is returned with ``consistent=False``, an explanation in
 ``message`` and an :class:`InconsistentWarning`.
 
->>> from catauto.automata.learn.sample import Sample
+>>> from catauto.automata.traces import Sample
 >>> words = ["", "a", "aa", "aaa", "aaaa", "b", "ab", "ba", "bb", "aab", "aba"]
 >>> data = Sample(words, [w.count("a") % 2 == 0 for w in words])
 >>> r = learn_automaton(data, max_states=3, seeds=8, progress=False)
@@ -60,16 +60,23 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from catauto.automata.learn.apta import PrefixTree, distinct_prefixes, prefix_tree
-from catauto.automata.learn.sample import IOTraces, Sample
+from catauto.automata.learn.passive.apta import PrefixTree, distinct_prefixes, prefix_tree
 from catauto.automata.machine import Machine
+from catauto.automata.traces import IOTraces, Sample
 from catauto.errors import CatautoError
 from catauto.neural.automaton import SoftAutomaton, machine_of, stacked_loss
 from catauto.neural.train import Batches, fit
 
-__all__ = ["InconsistentWarning", "NeuralResult", "learn_automaton", "encode_traces"]
+__all__ = [
+    "CLOSED",
+    "EncodedTraces",
+    "InconsistentWarning",
+    "NeuralResult",
+    "encode_traces",
+    "learn_automaton",
+]
 
-CHUNK = 512  # words per block of the host-side check (bounds its memory)
+_CHUNK = 512  # words per block of the host-side check (bounds its memory)
 CLOSED = -1e9  # the logit bias that closes a state
 
 
@@ -244,16 +251,16 @@ def _stacked_votes(model: SoftAutomaton, stacked: Any, words: Any, lengths: Any,
     return jax.vmap(lambda p: model.votes(p, words, lengths, targets))(stacked)
 
 
-def label_votes(model: SoftAutomaton, stacked: Any, enc: EncodedTraces) -> np.ndarray:
+def _label_votes(model: SoftAutomaton, stacked: Any, enc: EncodedTraces) -> np.ndarray:
     """Label counts of every restart's argmax machine over all the data, in blocks of
-    ``CHUNK`` words: ``[S, n, m]`` (Mealy ``[S, k, n, m]``), see ``SoftAutomaton.votes``."""
+    ``_CHUNK`` words: ``[S, n, m]`` (Mealy ``[S, k, n, m]``), see ``SoftAutomaton.votes``."""
     total = None
     B, T = enc.words.shape
     width = _bucket(T)  # one shape for data of similar lengths
     words = _pad(enc.words, width, 0)
     all_targets = _pad(enc.targets, width if enc.kind == "mealy" else width + 1, -1)
-    for lo in range(0, B, CHUNK):
-        rows = np.arange(lo, lo + CHUNK)
+    for lo in range(0, B, _CHUNK):
+        rows = np.arange(lo, lo + _CHUNK)
         real = rows < B
         rows = np.minimum(rows, B - 1)  # pad the last block with silent copies
         lengths = np.where(real, enc.lengths[rows], 0)
@@ -265,14 +272,14 @@ def label_votes(model: SoftAutomaton, stacked: Any, enc: EncodedTraces) -> np.nd
     return np.asarray(total)
 
 
-def unexplained(votes: np.ndarray) -> np.ndarray:
+def _unexplained(votes: np.ndarray) -> np.ndarray:
     """Labels no output table can give the argmax machine: per restart, the counts
     outside each state's (transition's) majority label."""
     missed = votes.sum(-1) - votes.max(-1)
     return missed.reshape(len(missed), -1).sum(1).astype(np.int64)
 
 
-def with_outputs(model: SoftAutomaton, params: dict, votes: np.ndarray, default: int) -> dict:
+def _with_outputs(model: SoftAutomaton, params: dict, votes: np.ndarray, default: int) -> dict:
     """``params`` with the output logits replaced by the majority label of each state
     (transition), ``default`` where no label falls: the argmax machine's best fit."""
     chosen = np.where(votes.sum(-1) > 0, votes.argmax(-1), default)
@@ -339,157 +346,87 @@ def learn_automaton(
       (for drawing, see :func:`catauto.neural.soft_to_dot`);
     - ``progress``: one line per check on stderr.
     """
-    if max_states < 1 or seeds < 1 or steps < 1 or check_every < 1 or batch_size < 1:
-        raise CatautoError(
-            "max_states, seeds, steps, check_every and batch_size must be >= 1, got "
-            f"{max_states}, {seeds}, {steps}, {check_every}, {batch_size}"
-        )
-    if settle < 0:
-        raise CatautoError(f"settle must be >= 0, got {settle}")
-    try:
-        t_start, t_end = map(float, temperature)
-    except (TypeError, ValueError):
-        raise CatautoError(
-            f"temperature must be a pair (start, end), got {temperature!r}"
-        ) from None
-    if not min(t_start, t_end, shrink_temperature) > 0:
-        raise CatautoError(
-            f"temperatures must be > 0, got {temperature} and shrink_temperature="
-            f"{shrink_temperature}"
-        )
-    if not len(data):
-        raise CatautoError("no traces to learn from")
-    start_time = time.perf_counter()
-    tree = prefix_tree(data, kind)
-    enc = _encode(data, tree)
-    if not enc.inputs:
-        raise CatautoError(
-            "learn_automaton: the data has no input symbols (every word is empty), so there "
-            "are no transitions to learn; rpni(data) gives the one-state machine it implies"
-        )
-    if not enc.n_labels:
-        raise CatautoError("learn_automaton: no word of the data is labelled: nothing to learn")
-    needed = len(distinct_prefixes(tree))  # states any fit must have
-    model = SoftAutomaton(
-        enc.kind, max_states, len(enc.inputs), max(len(enc.outputs), 1), identity_bias, init_scale
+    settings = _Settings(
+        max_states=max_states,
+        seeds=seeds,
+        steps=steps,
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        check_every=check_every,
+        temperature=temperature,
+        anneal_steps=anneal_steps,
+        shrink_temperature=shrink_temperature,
+        curriculum=curriculum,
+        entropy_weight=entropy_weight,
+        identity_bias=identity_bias,
+        init_scale=init_scale,
+        seed=seed,
+        settle=settle,
+        time_limit=time_limit,
+        snapshot_every=snapshot_every,
+        progress=progress,
     )
-    stacked = _fresh(model, seed, seeds)
-    loss = stacked_loss(model, float(entropy_weight))
-    optimizer = _adam(float(learning_rate))
-    rng = np.random.default_rng(seed)
-    longest = int(enc.lengths.max())
-    history: list[dict] = []
-    snapshots: list[tuple[int, int, Any]] = []  # (check, step, stacked parameters)
-    leader: _Leader | None = None
-    shrinking = False
-    unimproved = 0  # checks since the leader last changed
-    lineage: list[tuple[int, int]] = []  # (check, restart) each shrink copied
-    populations = [0]  # the checks after which fresh restarts began
-    focus: np.ndarray | None = None  # words the leader gets wrong, drawn more often
-    step = begun = 0
+    learner = _Learner(data, kind, settings)
     while True:
-        n = min(check_every, steps - step)
-        if shrinking:  # reheated, whole words
-            tau, max_length = shrink_temperature, longest
-        else:
-            age = step - begun  # steps since these restarts began
-            tau = t_start * (t_end / t_start) ** min(1.0, age / max(anneal_steps, 1))
-            max_length = _curriculum(curriculum, longest, age)
-        batches = Batches(_round_batches(enc, rng, n, batch_size, max_length, tau, focus))
-        fitted = fit(
-            loss,
-            stacked,
-            batches,
-            optimizer=optimizer,
-            epochs=1,
-            batch_size=None,
-            seed=seed + len(history),
-            progress=False,
-        )
-        stacked = fitted.params
-        step += n
-        votes = label_votes(model, stacked, enc)
-        errors = unexplained(votes)
-        record = {
-            "step": step,
-            "loss": fitted.history[0]["loss"] / seeds,
-            "temperature": tau,
-            "max_length": max_length,
-            "errors": int(errors.min()),
-            "consistent": int((errors == 0).sum()),
-            "seconds": time.perf_counter() - start_time,
-            "phase": "shrink" if shrinking else "search",
-            "population": len(populations),
-        }
-        history.append(record)
-        if progress:
-            _report(record, steps, seeds, enc.n_labels)
-        if snapshot_every and len(history) % snapshot_every == 0:
-            snapshots.append((len(history), step, jax.device_get(stacked)))
-        restart, params, machine = _choose(model, stacked, votes, errors, enc)
-        found = _Leader(restart, params, machine, votes[restart], errors, len(history))
-        if leader is None or found.key < leader.key:
-            leader, unimproved = found, 0
-            # the words it gets wrong (none when it fits): once per new leader
-            focus = data.misses(leader.machine) if leader.key[0] else None
-        else:
-            unimproved += 1
-        fits = leader.key[0] == 0
-        minimal = fits and leader.machine.n_states <= needed  # nothing smaller can fit
-        stalled = unimproved >= settle
-        if settle and not shrinking and stalled and not fits:
-            # no restart fits and none gets closer: fresh restarts, the schedule anew
-            stacked = _fresh(model, seed + len(history), seeds)
-            unimproved, stalled, begun = 0, False, step
-            populations.append(len(history))
-        elif settle and not minimal and (unimproved == 0 if shrinking else fits):
-            # copies of the leader with states closed, whenever a new one is found
-            shrinking, unimproved, stalled = True, 0, False
-            stacked = _shrink(model, leader.params, leader.votes, seeds)
-            lineage.append((leader.check, leader.restart))
-        out_of_time = time_limit is not None and record["seconds"] > time_limit
-        if (stalled if settle else fits) or minimal or step >= steps or out_of_time:
+        learner.round()
+        learner.next_phase()
+        if learner.done():
             break
-
-    assert leader is not None
-    restart, params, machine = leader.restart, leader.params, leader.machine
-    if not lineage or lineage[-1] != (leader.check, restart):
-        lineage.append((leader.check, restart))
-    accuracy = data.accuracy(machine)
-    consistent = accuracy == 1.0
-    seconds = time.perf_counter() - start_time
-    # what data.accuracy checked: a sample's labelled words, every input/output trace
-    labelled = int(data.labelled.sum()) if isinstance(data, Sample) else None
-    checked = f"{len(data)} traces" if labelled is None else f"{labelled} labelled words"
-    if consistent:
-        message = (
-            f"consistent with all {checked}: {machine.n_states} states "
-            f"(restart {restart} of {seeds}, {step} steps, {seconds:.1f} s)"
-        )
-    else:
-        message = (
-            f"no machine consistent with all {checked} found with "
-            f"max_states={max_states}: the best of {seeds} restarts gets {accuracy:.1%} right "
-            f"({leader.key[0]} labels unexplained) after {step} steps; raise "
-            "max_states, steps or seeds"
-        )
-        warnings.warn(message, InconsistentWarning, stacklevel=2)
+    result = learner.result()
+    if not result.consistent:
+        warnings.warn(result.message, InconsistentWarning, stacklevel=2)
     if progress:
-        print(f"neural {enc.kind}: {message}", file=sys.stderr, flush=True)
-    return NeuralResult(
-        machine=machine,
-        consistent=consistent,
-        accuracy=accuracy,
-        restart=restart,
-        restart_errors=leader.errors,
-        history=history,
-        params=params,
-        model=model,
-        steps=step,
-        seconds=seconds,
-        message=message,
-        snapshots=_ancestors(snapshots, lineage, restart, populations, leader.check),
-    )
+        print(f"neural {learner.enc.kind}: {result.message}", file=sys.stderr, flush=True)
+    return result
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """The knobs of :func:`learn_automaton` (see there), checked when the record is made:
+    counts ``>= 1``, ``settle >= 0``, temperatures ``> 0``. ``temperature`` is kept as a
+    pair of floats."""
+
+    max_states: int
+    seeds: int
+    steps: int
+    batch_size: int
+    learning_rate: float
+    check_every: int
+    temperature: tuple[float, float]
+    anneal_steps: int
+    shrink_temperature: float
+    curriculum: tuple[int, int] | None
+    entropy_weight: float
+    identity_bias: float
+    init_scale: float
+    seed: int
+    settle: int
+    time_limit: float | None
+    snapshot_every: int | None
+    progress: bool
+
+    def __post_init__(self) -> None:
+        max_states, seeds, steps = self.max_states, self.seeds, self.steps
+        check_every, batch_size = self.check_every, self.batch_size
+        if max_states < 1 or seeds < 1 or steps < 1 or check_every < 1 or batch_size < 1:
+            raise CatautoError(
+                "max_states, seeds, steps, check_every and batch_size must be >= 1, got "
+                f"{max_states}, {seeds}, {steps}, {check_every}, {batch_size}"
+            )
+        if self.settle < 0:
+            raise CatautoError(f"settle must be >= 0, got {self.settle}")
+        try:
+            start, end = map(float, self.temperature)
+        except (TypeError, ValueError):
+            raise CatautoError(
+                f"temperature must be a pair (start, end), got {self.temperature!r}"
+            ) from None
+        if not min(start, end, self.shrink_temperature) > 0:
+            raise CatautoError(
+                f"temperatures must be > 0, got {self.temperature} and shrink_temperature="
+                f"{self.shrink_temperature}"
+            )
+        object.__setattr__(self, "temperature", (start, end))  # frozen: set once, here
 
 
 @dataclass
@@ -504,23 +441,229 @@ class _Leader:
     check: int
 
     @property
+    def missed(self) -> int:
+        """The labels its argmax machine cannot fit (0: it fits the data)."""
+        return int(self.errors[self.restart])
+
+    @property
+    def fits(self) -> bool:
+        return self.missed == 0
+
+    @property
     def key(self) -> tuple[int, int]:
-        return int(self.errors[self.restart]), self.machine.n_states
+        return self.missed, self.machine.n_states
 
 
-def _ancestors(
-    snapshots: list, lineage: list[tuple[int, int]], restart: int, populations: list, check: int
-) -> list:
-    """The snapshots of the returned restart's past: each check's parameters of the
-    restart that the next shrink copied (or the returned one), from the checks of its
-    own population of restarts up to ``check``, the one that found it."""
-    since = max(c for c in populations if c < check)
-    out = []
-    for c, step, stacked in snapshots:
-        owner = next((r for at, r in lineage if at >= c), None)
-        if since < c <= check and owner is not None:
-            out.append((step, _slice(stacked, owner)))
-    return out
+class _Learner:
+    """One run of :func:`learn_automaton`: the restarts in training (stacked), the leader
+    and where the schedule stands. Each :meth:`round` trains and checks; then
+    :meth:`next_phase` may draw :meth:`fresh_restarts` (the search stalled) or
+    :meth:`shrink` the leader; :meth:`done` says when to stop.
+
+    The phase is ``"search"`` (annealed, a curriculum) until the first fit, ``"shrink"``
+    (reheated, whole words) from then on; fresh restarts happen only while searching.
+    ``leader`` is set by the first check, so every method after :meth:`round` has one."""
+
+    def __init__(self, data: Sample | IOTraces, kind: str | None, settings: _Settings) -> None:
+        if not len(data):
+            raise CatautoError("no traces to learn from")
+        s = self.settings = settings
+        self.start = time.perf_counter()
+        tree = prefix_tree(data, kind)
+        enc = _encode(data, tree)
+        if not enc.inputs:
+            raise CatautoError(
+                "learn_automaton: the data has no input symbols (every word is empty), so "
+                "there are no transitions to learn; rpni(data) gives the one-state machine "
+                "it implies"
+            )
+        if not enc.n_labels:
+            raise CatautoError("learn_automaton: no word of the data is labelled: nothing to learn")
+        self.data, self.enc = data, enc
+        self.needed = len(distinct_prefixes(tree))  # states any fit must have
+        self.model = SoftAutomaton(
+            enc.kind,
+            s.max_states,
+            len(enc.inputs),
+            max(len(enc.outputs), 1),
+            s.identity_bias,
+            s.init_scale,
+        )
+        self.stacked = _fresh(self.model, s.seed, s.seeds)
+        self.loss = stacked_loss(self.model, float(s.entropy_weight))
+        self.optimizer = _adam(float(s.learning_rate))
+        self.rng = np.random.default_rng(s.seed)
+        self.longest = int(enc.lengths.max())
+        self.phase = "search"
+        self.step = 0
+        self.begun = 0  # the step at which the current restarts began
+        self.history: list[dict] = []
+        self.leader: _Leader | None = None  # set by the first check
+        self.unimproved = 0  # checks since the leader last changed
+        self.focus: np.ndarray | None = None  # words the leader gets wrong, drawn more often
+        self.populations = [0]  # the checks after which fresh restarts began
+        self.snapshots: list[tuple[int, int, Any]] = []  # (check, step, stacked parameters)
+        self.lineage: list[tuple[int, int]] = []  # (check, restart) each shrink copied
+
+    # -- a round: train, then check ------------------------------------------------------
+    def schedule(self) -> tuple[float, int]:
+        """The temperature and the longest words of the next steps: annealed and growing
+        with the age of the restarts while searching, reheated on whole words while
+        shrinking."""
+        s = self.settings
+        if self.phase == "shrink":
+            return s.shrink_temperature, self.longest
+        age = self.step - self.begun
+        start, end = s.temperature
+        tau = start * (end / start) ** min(1.0, age / max(s.anneal_steps, 1))
+        return tau, _curriculum(s.curriculum, self.longest, age)
+
+    def round(self) -> None:
+        """Train every restart ``check_every`` steps (fewer at the end), then check."""
+        s = self.settings
+        n = min(s.check_every, s.steps - self.step)
+        tau, max_length = self.schedule()
+        fitted = fit(
+            self.loss,
+            self.stacked,
+            Batches(
+                _round_batches(self.enc, self.rng, n, s.batch_size, max_length, tau, self.focus)
+            ),
+            optimizer=self.optimizer,
+            epochs=1,
+            batch_size=None,
+            seed=s.seed + len(self.history),
+            progress=False,
+        )
+        self.stacked = fitted.params
+        self.step += n
+        self.check(fitted.history[0]["loss"] / s.seeds, tau, max_length)
+
+    def check(self, loss: float, tau: float, max_length: int) -> None:
+        """Run every restart's argmax machine on all the data, record the check, and make
+        the best restart the leader if it beats the one so far."""
+        s = self.settings
+        votes = _label_votes(self.model, self.stacked, self.enc)
+        errors = _unexplained(votes)
+        record = {
+            "step": self.step,
+            "loss": loss,
+            "temperature": tau,
+            "max_length": max_length,
+            "errors": int(errors.min()),
+            "consistent": int((errors == 0).sum()),
+            "seconds": time.perf_counter() - self.start,
+            "phase": self.phase,
+            "population": len(self.populations),
+        }
+        self.history.append(record)
+        if s.progress:
+            _report(record, s.steps, s.seeds, self.enc.n_labels)
+        if s.snapshot_every and len(self.history) % s.snapshot_every == 0:
+            self.snapshots.append((len(self.history), self.step, jax.device_get(self.stacked)))
+        restart, params, machine = _choose(self.model, self.stacked, votes, errors, self.enc)
+        found = _Leader(restart, params, machine, votes[restart], errors, len(self.history))
+        if self.leader is None or found.key < self.leader.key:
+            self.leader, self.unimproved = found, 0
+            # the words it gets wrong (none when it fits): once per new leader
+            self.focus = self.data.misses(found.machine) if found.missed else None
+        else:
+            self.unimproved += 1
+
+    # -- the phases -----------------------------------------------------------------------
+    @property
+    def minimal(self) -> bool:
+        """The leader fits with no more states than the data forces: nothing smaller fits."""
+        return self.leader.fits and self.leader.machine.n_states <= self.needed
+
+    def next_phase(self) -> None:
+        """After a check (never with ``settle=0``): fresh restarts when the search has had
+        ``settle`` checks without a new leader and nothing fits; a new shrink at the first
+        fit and at every new leader while shrinking, unless the leader is minimal."""
+        settle = self.settings.settle
+        if not settle:
+            return
+        fits = self.leader.fits
+        if self.phase == "search" and self.unimproved >= settle and not fits:
+            self.fresh_restarts()
+        elif not self.minimal and (self.unimproved == 0 if self.phase == "shrink" else fits):
+            self.shrink()
+
+    def fresh_restarts(self) -> None:
+        """New random restarts and the search's schedule anew (the leader is kept)."""
+        s = self.settings
+        self.stacked = _fresh(self.model, s.seed + len(self.history), s.seeds)
+        self.unimproved, self.begun = 0, self.step
+        self.populations.append(len(self.history))
+
+    def shrink(self) -> None:
+        """Every restart becomes a copy of the leader with some of its least used states
+        closed (see :func:`_shrink`), trained from now on at the shrink temperature."""
+        self.phase, self.unimproved = "shrink", 0
+        self.stacked = _shrink(
+            self.model, self.leader.params, self.leader.votes, self.settings.seeds
+        )
+        self.lineage.append((self.leader.check, self.leader.restart))
+
+    def done(self) -> bool:
+        """Stop at a minimal leader, out of steps or time, and after ``settle`` checks
+        without a new leader (``settle=0``: at the first fit)."""
+        s = self.settings
+        settled = self.unimproved >= s.settle if s.settle else self.leader.fits
+        out_of_time = s.time_limit is not None and self.history[-1]["seconds"] > s.time_limit
+        return settled or self.minimal or self.step >= s.steps or out_of_time
+
+    # -- the result -----------------------------------------------------------------------
+    def result(self) -> NeuralResult:
+        """The leader as a :class:`NeuralResult`, checked symbolically against the data."""
+        s, leader, data = self.settings, self.leader, self.data
+        machine = leader.machine
+        accuracy = data.accuracy(machine)
+        consistent = accuracy == 1.0
+        seconds = time.perf_counter() - self.start
+        # what data.accuracy checked: a sample's labelled words, every input/output trace
+        labelled = int(data.labelled.sum()) if isinstance(data, Sample) else None
+        checked = f"{len(data)} traces" if labelled is None else f"{labelled} labelled words"
+        if consistent:
+            message = (
+                f"consistent with all {checked}: {machine.n_states} states "
+                f"(restart {leader.restart} of {s.seeds}, {self.step} steps, {seconds:.1f} s)"
+            )
+        else:
+            message = (
+                f"no machine consistent with all {checked} found with "
+                f"max_states={s.max_states}: the best of {s.seeds} restarts gets "
+                f"{accuracy:.1%} right ({leader.missed} labels unexplained) after "
+                f"{self.step} steps; raise max_states, steps or seeds"
+            )
+        return NeuralResult(
+            machine=machine,
+            consistent=consistent,
+            accuracy=accuracy,
+            restart=leader.restart,
+            restart_errors=leader.errors,
+            history=self.history,
+            params=leader.params,
+            model=self.model,
+            steps=self.step,
+            seconds=seconds,
+            message=message,
+            snapshots=self.leader_snapshots(),
+        )
+
+    def leader_snapshots(self) -> list[tuple[int, dict]]:
+        """``(step, params)`` of the leader's past: at each snapshot, the restart that the
+        next shrink copied (the leader itself after the last one), from the checks of the
+        leader's own population of restarts up to the check that found it."""
+        leader, lineage = self.leader, self.lineage
+        if not lineage or lineage[-1] != (leader.check, leader.restart):
+            lineage = [*lineage, (leader.check, leader.restart)]
+        since = max(c for c in self.populations if c < leader.check)
+        return [
+            (step, _slice(stacked, next(r for at, r in lineage if at >= c)))
+            for c, step, stacked in self.snapshots
+            if since < c <= leader.check
+        ]
 
 
 def _curriculum(curriculum: tuple[int, int] | None, longest: int, step: int) -> int:
@@ -567,7 +710,7 @@ def _choose(
     candidates = fitting if len(fitting) else [int(errors.argmin())]
     best = None
     for s in candidates:
-        params = with_outputs(model, _slice(stacked, int(s)), votes[s], enc.default_output)
+        params = _with_outputs(model, _slice(stacked, int(s)), votes[s], enc.default_output)
         machine = machine_of(model, params, enc.inputs, enc.outputs).minimize()
         if best is None or machine.n_states < best[2].n_states:
             best = (int(s), params, machine)
