@@ -44,17 +44,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from catauto.automata.machine import DFA, Machine, Mealy, Moore
+from catauto.automata.machine import DFA, KINDS, Machine, Mealy, Moore
 from catauto.errors import CatautoError
 from catauto.neural.cells import constant_state
 from catauto.neural.compile import checked_batch
 from catauto.neural.fold import run_moore, scan, split_batch
-from catauto.neural.para import Para, Reparam, as_key
+from catauto.neural.keys import as_key
+from catauto.para import Para, Reparam
 
-__all__ = ["KINDS", "SoftAutomaton", "machine_of", "relax"]
+__all__ = ["SoftAutomaton", "machine_of", "relax", "stacked_loss", "transition_logits"]
 
 Array = jax.Array
-KINDS = ("dfa", "moore", "mealy")
 
 
 def relax(logits: Array, temperature: float | Array) -> Array:
@@ -98,8 +98,9 @@ class SoftAutomaton:
     init_scale: float = 2.0
 
     def __post_init__(self) -> None:
-        if self.kind not in KINDS:
-            raise CatautoError(f"kind must be one of {KINDS}, got {self.kind!r}")
+        kinds = tuple(KINDS)  # a tuple also refuses an unhashable kind with this message
+        if self.kind not in kinds:
+            raise CatautoError(f"kind must be one of {kinds}, got {self.kind!r}")
         if self.n_states < 1 or self.n_inputs < 1 or self.n_outputs < 1:
             raise CatautoError(
                 f"a soft automaton needs n_states, n_inputs, n_outputs >= 1, got "

@@ -59,10 +59,9 @@ __all__ = [
     "load_checkpoint",
 ]
 
-FORMAT = "catauto.fit-checkpoint"
+_FORMAT = "catauto.fit-checkpoint"
 _DEFAULT_OPTIMIZER = optax.adam(1e-3)
-VERSION = 1
-
+_VERSION = 1
 
 
 class Batches(list):
@@ -137,8 +136,8 @@ def save_checkpoint(directory: str | os.PathLike, state: dict[str, Any], meta: d
     npz_name = f"ckpt-{meta.get('step', 0):08d}.npz"
     atomic_write(directory / npz_name, _leaves_npz(state))
     meta = {
-        "format": FORMAT,
-        "version": VERSION,
+        "format": _FORMAT,
+        "version": _VERSION,
         **meta,
         "npz": npz_name,
         "leaves": {k: len(jax.tree.leaves(v)) for k, v in state.items()},
@@ -156,10 +155,10 @@ def _read_meta(path: Path) -> dict:
         meta = json.loads(read_text(path))
     except json.JSONDecodeError as e:
         raise CatautoError(f"{path}:{e.lineno}: not a checkpoint (bad JSON: {e.msg})") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
-        raise CatautoError(f"{path}: not a catauto fit checkpoint (format {FORMAT!r})")
-    if meta.get("version") != VERSION:
-        raise CatautoError(f"{path}: checkpoint version {meta.get('version')}, need {VERSION}")
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        raise CatautoError(f"{path}: not a catauto fit checkpoint (format {_FORMAT!r})")
+    if meta.get("version") != _VERSION:
+        raise CatautoError(f"{path}: checkpoint version {meta.get('version')}, need {_VERSION}")
     missing = {"npz", "leaves"} - set(meta)
     if missing:
         raise CatautoError(f"{path}: checkpoint metadata lacks {sorted(missing)}")
