@@ -92,16 +92,18 @@ def _raw_imports(tree: ast.Module) -> list[tuple[ast.Import | ast.ImportFrom, bo
 def load(src: Path = SRC) -> dict[str, Module]:
     """Every module of ``src/catauto`` with its imports resolved to module names."""
     modules: dict[str, Module] = {}
+    sources: dict[str, str] = {}
     for path in sorted((src / ROOT).rglob("*.py")):
         name, is_package = _module_name(path, src)
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        modules[name] = Module(name, path, is_package, tree)
+        source = path.read_text(encoding="utf-8")  # read once: the lines below match the tree
+        modules[name] = Module(name, path, is_package, ast.parse(source, str(path)))
+        sources[name] = source
     reexports = {name: _reexports(m, modules) for name, m in modules.items() if m.is_package}
     for m in modules.values():
         for node, in_function in _raw_imports(m.tree):
             for target in _targets(m, node, modules, reexports):
-                text = ast.get_source_segment(m.path.read_text(encoding="utf-8"), node) or ""
-                m.imports.append(Import(target, node.lineno, in_function, text.splitlines()[0]))
+                text = ast.get_source_segment(sources[m.name], node) or ""
+                m.imports.append(Import(target, node.lineno, in_function, text.split("\n")[0]))
     return modules
 
 
