@@ -1,10 +1,11 @@
 """A folding GRU learns Tomita grammar 4 (binary words without "000").
 
-The network is the fold of a Para-algebra of lists, ``nil = h0`` and
-``cons(x, h) = GRU(h, one_hot(x))``, followed by a dense readout: one GRU cell whose
-weights the fold ties across time. It trains on words of length <= 14 and is tested on
-unseen words of the same lengths and on longer ones (15..30). It also compares itself
-with the symbolic DFA on all words up to length 10 through ``catauto.testing``.
+The network is the left fold (``foldl``, reading each word left to right) of a
+Para-algebra of lists, ``nil = h0`` and ``cons(x, h) = GRU(h, one_hot(x))``, followed by
+a dense readout: one GRU cell whose weights the fold ties across time. It trains on
+words of length <= 14 and is tested on unseen words of the same lengths and on longer
+ones (15..30). It also compares itself with the symbolic DFA on all words up to length
+10 through ``catauto.testing``.
 
 Prints the accuracies; exits with status 1 if a target (99%) is missed.
 """
@@ -19,7 +20,7 @@ import numpy as np
 import optax
 
 from catauto.automata import DFA
-from catauto.neural import Para, dense, fit, fold, gru, learned_state, list_algebra, one_hot
+from catauto.neural import Para, dense, fit, foldl, gru, learned_state, list_algebra, one_hot
 from catauto.testing import assert_same_semantics
 
 TARGET = 0.99
@@ -56,7 +57,7 @@ def main() -> int:
     test_words = sorted(sample(m, rng, 1200, (0, 14)) - set(train_words))
     long_words = sorted(sample(m, rng, 600, (15, 30)))
 
-    rnn = fold(list_algebra(gru(2, HIDDEN), learned_state(HIDDEN), one_hot(2)))
+    rnn = foldl(list_algebra(gru(2, HIDDEN), learned_state(HIDDEN), one_hot(2)))
     net = rnn >> dense(HIDDEN, 1)
 
     def logits(p, batch):

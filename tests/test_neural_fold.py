@@ -1,6 +1,7 @@
-"""Lifted folds: the level-batched fold equals the core's cata; the list scan and the
-generic fold agree; weight tying is the copy map (gradient = sum of per-step gradients);
-unfolds and Mealy/Moore runs equal their unrolled loops; buckets do not recompile."""
+"""Lifted folds: the level-batched fold equals the core's cata; on lists the scan and
+the level-batched fold are the same cata, and foldl(xs) == fold(reversed(xs)); weight
+tying is the copy map (gradient = sum of per-step gradients); unfolds and Mealy/Moore
+runs equal their unrolled loops; buckets do not recompile."""
 
 import functools
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from catauto import CatautoError
 from catauto.algebra import cata, lists, trees
+from catauto.algebra import foldl as core_foldl
 from catauto.functor import UNIT, Constructor, Functor, Layer, ListF, NatF, Power, TreeF
 from catauto.neural import (
     Para,
@@ -21,6 +23,7 @@ from catauto.neural import (
     elman,
     embedding,
     fold,
+    foldl,
     gru,
     list_algebra,
     lstm,
@@ -28,6 +31,7 @@ from catauto.neural import (
     moore_cell,
     one_hot,
     pack_forest,
+    pack_lists,
     run_mealy,
     run_moore,
     scan,
@@ -193,7 +197,7 @@ def test_same_bucket_does_not_recompile():
     assert len(buckets) == 1 and len(traces) == 1
 
 
-# --- lists: the scan path equals the generic path on reversed lists -----------------------
+# --- lists: fold means cata whatever the strategy; foldl is fold of the reversed list ----
 
 WORDS = st.lists(st.lists(st.sampled_from("01"), max_size=6), min_size=5, max_size=5)
 
@@ -209,8 +213,9 @@ def _list_algebras():
 
 
 LIST_ALGS = _list_algebras()
-LIST_FOLDS = {
-    k: (jax.jit(fold(a).apply), jax.jit(fold(a, via="levels").apply)) for k, a in LIST_ALGS.items()
+LIST_FOLDS = {  # (fold via scan, fold via levels, foldl), each compiled once
+    k: (jax.jit(fold(a).apply), jax.jit(fold(a, via="levels").apply), jax.jit(foldl(a).apply))
+    for k, a in LIST_ALGS.items()
 }
 
 
@@ -221,22 +226,62 @@ def _encode(words, width=6):
     return W, np.array([len(w) for w in words])
 
 
-@pytest.mark.parametrize("kind", ["elman", "gru", "lstm"])
-@settings(max_examples=10, deadline=None)
-@given(words=WORDS)
-def test_list_scan_equals_generic_fold_of_reversed(kind, words):
-    alg = LIST_ALGS[kind]
-    via_scan, via_levels = LIST_FOLDS[kind]
-    p = alg.init(jax.random.key(2))
-    a = via_scan(p, _encode(words))
-    reversed_lists = [tuple(reversed(w)) for w in words]
-    b = via_levels(p, pack_forest(reversed_lists, alg, lists("01"), width=8, min_steps=8))
-    for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b)):
+def _close(a, b):
+    for x, y in zip(jax.tree.leaves(a), jax.tree.leaves(b), strict=True):
         np.testing.assert_allclose(x, y, atol=1e-5)
 
 
-def test_scan_fold_is_foldl_of_core():
-    """The scan reads left to right: the core's foldl, i.e. cata of the reversed list."""
+@pytest.mark.parametrize("kind", ["elman", "gru", "lstm"])
+@settings(max_examples=8, deadline=None)
+@given(words=WORDS)
+def test_list_fold_is_cata_whatever_via(kind, words):
+    """fold via scan == fold via levels == the eager core cata, on every list."""
+    alg = LIST_ALGS[kind]
+    via_scan, via_levels, _ = LIST_FOLDS[kind]
+    p = alg.init(jax.random.key(2))
+    a = via_scan(p, pack_lists(words, alg, min_length=8))
+    b = via_levels(
+        p, pack_forest([tuple(w) for w in words], alg, lists("01"), width=8, min_steps=8)
+    )
+    _close(a, b)
+    for i, w in enumerate(words[:2]):  # the per-node reference is slow: two rows suffice
+        _close(jax.tree.map(lambda v, i=i: v[i], a), alg.cata(p, tuple(w), lists("01")))
+
+
+@pytest.mark.parametrize("kind", ["elman", "gru", "lstm"])
+@settings(max_examples=8, deadline=None)
+@given(words=WORDS)
+def test_foldl_is_fold_of_reversed(kind, words):
+    """The law foldl(alg, xs) == fold(alg, reversed(xs)), for both fold strategies."""
+    alg = LIST_ALGS[kind]
+    via_scan, via_levels, left = LIST_FOLDS[kind]
+    p = alg.init(jax.random.key(2))
+    rev = [tuple(reversed(w)) for w in words]
+    a = left(p, pack_lists(words, alg, min_length=8))
+    _close(a, via_scan(p, pack_lists(rev, alg, min_length=8)))
+    _close(a, via_levels(p, pack_forest(rev, alg, lists("01"), width=8, min_steps=8)))
+    _close(a, left(p, _encode(words)))  # encoded by hand: the same map
+
+
+def test_list_folds_take_labels_through_the_encoder():
+    """The scan path takes what the levels path takes: lists of labels, values of lists(),
+    generic terms (issue 18: this call raised AttributeError)."""
+    alg = LIST_ALGS["elman"]
+    p = alg.init(jax.random.key(0))
+    words = [("0", "1"), (), ("1", "1", "0")]
+    want = fold(alg, via="levels").apply(p, words)
+    _close(fold(alg).apply(p, words), want)
+    _close(fold(alg, initial=lists("01")).apply(p, words), want)
+    generic = [lists("01").to_term(w) for w in words]
+    _close(fold(alg).apply(p, generic), want)
+    _close(fold(alg, via="levels").apply(p, generic), want)
+    _close(foldl(alg).apply(p, [w[::-1] for w in words]), want)
+    with pytest.raises(CatautoError, match="not in"):
+        fold(alg).apply(p, [("0", "2")])
+
+
+def test_list_folds_of_digits_match_the_core():
+    """fold reads right to left (cata), foldl left to right (the core's foldl)."""
     alg = ParaAlgebra.of(
         ListF(),
         {
@@ -244,10 +289,14 @@ def test_scan_fold_is_foldl_of_core():
             "cons": Para.lift(lambda lk: 10 * lk[1][0] + lk[0]),
         },
     )
-    got = fold(alg).apply({"nil": (), "cons": ()}, (jnp.array([[1.0, 2, 3], [4, 5, 0]]), [3, 2]))
-    assert got.tolist() == [123.0, 45.0]
-    want = cata(lambda l: 0 if l.con == "nil" else 10 * l.kids[0] + l.label, (3, 2, 1), lists())
-    assert want == 123
+    batch = (jnp.array([[1.0, 2, 3], [4, 5, 0]]), [3, 2])
+    p = {"nil": (), "cons": ()}
+    assert foldl(alg).apply(p, batch).tolist() == [123.0, 45.0]
+    assert fold(alg).apply(p, batch).tolist() == [321.0, 54.0]
+    assert fold(alg, via="levels").apply(p, [(1.0, 2.0, 3.0), (4.0, 5.0)]).tolist() == [321, 54]
+    digits = lambda l: 0 if l.con == "nil" else 10 * l.kids[0] + l.label  # noqa: E731
+    assert cata(digits, (1, 2, 3), lists()) == 321
+    assert core_foldl(lambda h, x: 10 * h + x, 0, (1, 2, 3)) == 123
 
 
 # --- weight tying is Δ: gradient through the tied parameter = sum of per-step gradients ----
@@ -279,7 +328,7 @@ def _copies(q):
 def _losses(q, xs):
     h0 = jnp.zeros((2, 4))
     alg = list_algebra(CELL, constant_state(jnp.zeros(4)))
-    fold_loss = lambda q: fold(alg).apply({"nil": (), "cons": (q, ())}, xs).sum()  # noqa: E731
+    fold_loss = lambda q: foldl(alg).apply({"nil": (), "cons": (q, ())}, xs).sum()  # noqa: E731
     tied_loss = lambda q: TIED.apply(q, (h0, xs))[0].sum()  # noqa: E731
     untied_loss = lambda qs: UNTIED.apply(qs, (h0, xs))[0].sum()  # noqa: E731
     values = (fold_loss(q), untied_loss(_copies(q)))
@@ -371,3 +420,5 @@ def test_algebra_needs_one_cell_per_constructor():
         ParaAlgebra.of(TreeF(), {"leaf": Para.identity()})
     with pytest.raises(CatautoError, match="list functor"):
         fold(RNN_ALG, via="scan")
+    with pytest.raises(CatautoError, match="list functor"):
+        foldl(RNN_ALG)

@@ -176,13 +176,13 @@ MULTI_DEVICE = textwrap.dedent(
     """
     import sys
     import jax, jax.numpy as jnp, numpy as np, optax
-    from catauto.neural import constant_state, dense, elman, fit, fold, list_algebra, one_hot
+    from catauto.neural import constant_state, dense, elman, fit, foldl, list_algebra, one_hot
 
     assert len(jax.devices()) == 4, jax.devices()
     rng = np.random.default_rng(0)
     W = rng.integers(0, 2, size=(64, 7)).astype(np.int32)
     y = (W.sum(1) % 2).astype(np.float32)  # parity
-    rnn = fold(list_algebra(elman(2, 8), constant_state(jnp.zeros(8)), one_hot(2)))
+    rnn = foldl(list_algebra(elman(2, 8), constant_state(jnp.zeros(8)), one_hot(2)))
     head = dense(8, 1)
     net = rnn >> head
 

@@ -257,8 +257,9 @@ def list_algebra(
     """The Para-algebra of ``ListF(labels)`` of a recurrent cell: ``nil`` is
     ``start: B -> h0``, ``cons(x, h) = step(h, inputs(x))`` (``inputs`` e.g.
     :func:`one_hot` or :func:`embedding`; default: the identity). Parameter
-    ``{"nil": p_start, "cons": (p_step, p_inputs)}``. Folded by ``fold`` it is the
-    left-to-right RNN over a padded batch.
+    ``{"nil": p_start, "cons": (p_step, p_inputs)}``. Its left fold
+    :func:`~catauto.neural.fold.foldl` is the left-to-right RNN over a padded batch; its
+    fold :func:`~catauto.neural.fold.fold` (= ``cata``) reads each list right to left.
     """
     inputs = inputs if inputs is not None else Para.identity()
 

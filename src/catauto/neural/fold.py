@@ -7,12 +7,13 @@ the same ``p`` at every node: the weight tying of a recursive network is the cop
 gradient through the tied ``p`` is the sum of the per-node gradients of the untied
 network).
 
-:func:`fold` turns a Para-algebra into a Para from terms to the carrier, in two ways:
+The **fold** of a Para-algebra means one thing: the categorical fold, the unique
+algebra map out of the initial algebra, equal to the core's :func:`catauto.algebra.cata`
+term by term, whatever the execution strategy. :func:`fold` runs it in two ways:
 
-- **lists** (``via="scan"``): :func:`scan`, a ``lax.scan`` over a padded batch
-  ``xs: [B, T, ...]`` with optional ``lengths: int[B]``. It reads the list *left to
-  right*, ``h_t = cons(x_t, h_{t-1})`` starting from ``h_0 = nil``: the categorical
-  right fold (``catauto.algebra.cata``) of the *reversed* list, i.e. ``foldl``;
+- **lists** (``via="scan"``, the default for ``nil | cons``): a reversed ``lax.scan``
+  over a padded batch ``xs: [B, T, ...]`` with optional ``lengths: int[B]``, reading each
+  row *right to left*: ``h = cons(x_0, cons(x_1, ... cons(x_{n-1}, nil)))``;
 - **any polynomial functor** (``via="levels"``): a level-batched fold over a flattened
   forest (:func:`pack_forest`, built on ``catauto.algebra.flatten_forest``). Nodes are
   grouped by height; the leaves (height 0) are computed with one call per nullary
@@ -21,8 +22,15 @@ network).
   calling each non-nullary cell once per step. All sizes are padded to powers of two,
   so batches with similar shapes share one compiled program.
 
-:func:`scan` is *the* batched scan: lists, Mealy and Moore runs (:func:`run_mealy`,
-:func:`run_moore`), stream unfolds (:func:`unfold`) and compiled machines all use it.
+The left-to-right RNN ``h_t = cons(x_t, h_{t-1})`` from ``h_0 = nil`` is a different
+map with its own name, :func:`foldl` (a forward ``lax.scan``), and
+``foldl(alg)(xs) == fold(alg)(reversed(xs))`` (``tests/test_neural_fold.py``). Both
+take the same inputs: encoded arrays, or lists of labels that go through the algebra's
+encoders (:func:`pack_lists`).
+
+:func:`scan` is *the* batched scan: both list folds, Mealy and Moore runs
+(:func:`run_mealy`, :func:`run_moore`), stream unfolds (:func:`unfold`) and compiled
+machines all use it.
 
 >>> import jax, jax.numpy as jnp
 >>> from catauto.functor import ListF
@@ -30,10 +38,11 @@ network).
 ...     "nil": Para.lift(lambda lk: jnp.zeros(lk[0].shape[0])),
 ...     "cons": Para(lambda key: 10.0, lambda p, lk: p * lk[1][0] + lk[0])})
 >>> p = summer.init(0)
->>> fold(summer).apply(p, jnp.array([[1.0, 2.0, 3.0]])).tolist()          # left to right
-[123.0]
->>> from catauto.algebra import lists
->>> fold(summer, via="levels", initial=lists()).apply(p, [(3.0, 2.0, 1.0)]).tolist()  # reversed
+>>> fold(summer).apply(p, jnp.array([[1.0, 2.0, 3.0]])).tolist()   # cata: right to left
+[321.0]
+>>> fold(summer, via="levels").apply(p, [(1.0, 2.0, 3.0)]).tolist()   # the same map
+[321.0]
+>>> foldl(summer).apply(p, [(1.0, 2.0, 3.0)]).tolist()                # left to right
 [123.0]
 """
 
@@ -48,7 +57,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from catauto.algebra import Forest, InitialAlgebra, cata, flatten_forest, terms
+from catauto.algebra import Forest, InitialAlgebra, cata, flatten_forest, lists, terms
 from catauto.errors import CatautoError
 from catauto.functor import Constructor, Functor, Layer, Power
 from catauto.para import Para, Reparam, split_key
@@ -58,7 +67,9 @@ __all__ = [
     "PackedForest",
     "scan",
     "fold",
+    "foldl",
     "pack_forest",
+    "pack_lists",
     "unfold",
     "run_mealy",
     "run_moore",
@@ -99,12 +110,15 @@ def scan(
     *,
     length: int | None = None,
     unroll: int = 1,
+    reverse: bool = False,
 ) -> tuple[Any, Any]:
-    """Run ``step(params, h, x) -> (h', y)`` along a batch of sequences, left to right.
+    """Run ``step(params, h, x) -> (h', y)`` along a batch of sequences, left to right
+    (right to left with ``reverse=True``: ``t = T - 1, ..., 0``, ``ys`` still indexed by
+    ``t``).
 
     ``h0``: pytree of ``[B, ...]``; ``xs``: pytree of ``[B, T, ...]`` (batch-major), or
     ``None`` with ``length=T`` (a stream unfold). With ``lengths: int[B]`` a row's state
-    stops changing after its length (its ``ys`` past the end are computed but
+    ignores the steps at or past its length (its ``ys`` there are computed but
     meaningless). Returns ``(h_T, ys)`` with ``ys`` a pytree of ``[B, T, ...]``.
 
     >>> h, ys = scan(lambda p, h, x: (h + x, 2 * h), None, jnp.zeros(2),
@@ -129,7 +143,7 @@ def scan(
             return _where(t < lengths, h_new, h), y
 
         inputs = (jnp.arange(T), xs_t)
-    h, ys = lax.scan(body, h0, inputs, length=length, unroll=unroll)
+    h, ys = lax.scan(body, h0, inputs, length=length, unroll=unroll, reverse=reverse)
     return h, jax.tree.map(lambda a: jnp.swapaxes(a, 0, 1), ys)
 
 
@@ -414,6 +428,91 @@ def _is_list_functor(F: Functor) -> bool:
     return F.signature == (("nil", 0), ("cons", 1))
 
 
+def _is_array(x: Any) -> bool:
+    return isinstance(x, np.ndarray | jax.Array)
+
+
+def _is_encoded(batch: Any) -> bool:
+    """``xs`` or ``(xs, lengths)`` of arrays (not a sequence of lists of labels)."""
+    xs, _ = split_batch(batch)
+    leaves = jax.tree.leaves(xs)
+    return bool(leaves) and all(_is_array(a) for a in leaves)
+
+
+def _labels_of(value: Any, initial: InitialAlgebra | None) -> list:
+    """The labels of one list, first to last: a value of ``initial``, a generic term
+    (nested :class:`Layer`) or any Python sequence of labels."""
+    if initial is None and not isinstance(value, Layer):
+        return list(value)
+    project = initial.project if initial is not None else (lambda v: v)
+    out = []
+    layer = project(value)
+    while layer.con == "cons":
+        out.append(layer.label)
+        layer = project(layer.kids[0])
+    return out
+
+
+def pack_lists(
+    values: Sequence,
+    algebra: ParaAlgebra,
+    initial: InitialAlgebra | Functor | None = None,
+    *,
+    min_length: int = 1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Encode lists for the list folds (:func:`fold`, :func:`foldl`): ``(xs, lengths)``
+    with ``xs: [B, T, ...]`` the ``cons`` labels through the algebra's encoder, row ``i``
+    left-aligned and zero-padded, ``lengths: int32[B]``. ``T`` is the longest list
+    rounded up to a power of two (at least ``min_length``), so similar batches share one
+    compiled fold. A list is a value of ``initial`` (e.g. a tuple of
+    :func:`~catauto.algebra.lists`), a generic term, or any sequence of labels.
+
+    >>> from catauto.functor import ListF
+    >>> alg = ParaAlgebra.of(ListF(("a", "b")), {"nil": Para.identity(), "cons": Para.identity()})
+    >>> xs, n = pack_lists([("a", "b", "b"), ()], alg)
+    >>> xs.tolist(), n.tolist()
+    ([[0, 1, 1, 0], [0, 0, 0, 0]], [3, 0])
+    """
+    F = algebra.functor
+    if not _is_list_functor(F):
+        raise CatautoError(f"pack_lists needs a list functor nil | cons, got {F.signature}")
+    if isinstance(initial, Functor):
+        initial = terms(initial)
+    rows = [_labels_of(v, initial) for v in values]
+    lengths = np.array([len(r) for r in rows], np.int32)
+    flat = np.empty(int(lengths.sum()), dtype=object)
+    for i, a in enumerate(a for r in rows for a in r):  # labels may be tuples
+        flat[i] = a
+    enc = algebra.encode("cons", flat)
+    T = _pow2(int(lengths.max(initial=0)), max(1, min_length))
+    xs = np.zeros((len(rows), T, *enc.shape[1:]), enc.dtype)
+    mask = np.arange(T) < lengths[:, None]
+    xs[mask] = enc
+    return xs, lengths
+
+
+def _list_fold(
+    alg: ParaAlgebra, initial: InitialAlgebra | Functor | None, reverse: bool, name: str
+) -> Para:
+    if not _is_list_functor(alg.functor):
+        raise CatautoError(f"{name} needs a list functor nil | cons, got {alg.functor.signature}")
+    nil, cons = alg.cells["nil"], alg.cells["cons"]
+
+    def apply(p: Any, batch: Any) -> Any:
+        if not _is_encoded(batch):
+            batch = pack_lists(batch, alg, initial)
+        xs, lengths = split_batch(batch)
+        B = jax.tree.leaves(xs)[0].shape[0]
+        h0 = nil.apply(p, (jnp.zeros(B, jnp.int32), ()))
+
+        def step(q: Any, h: Any, x: Any) -> tuple[Any, None]:
+            return cons.apply(q, (x, (h,))), None
+
+        return scan(step, p, h0, xs, lengths, reverse=reverse)[0]
+
+    return Para(alg.init, apply)
+
+
 def fold(
     alg: ParaAlgebra,
     via: str = "auto",
@@ -421,40 +520,61 @@ def fold(
     initial: InitialAlgebra | Functor | None = None,
     width: int | None = None,
 ) -> Para:
-    """The fold of a Para-algebra, as a Para with the algebra's parameter.
+    """The fold (``cata``) of a Para-algebra, as a Para with the algebra's parameter: the
+    value of each term equals :func:`catauto.algebra.cata` of the algebra on it, whatever
+    ``via`` says; ``via`` chooses only how the batch is computed.
 
-    - ``via="scan"`` (the default for list functors ``nil | cons``): input ``xs`` or
-      ``(xs, lengths)``, ``xs`` the encoded ``cons`` labels ``[B, T, ...]``; output the
-      carrier ``[B, ...]`` after reading each row *left to right* (see the module doc).
+    - ``via="scan"`` (the default for list functors ``nil | cons``): a reversed
+      ``lax.scan``. Input ``xs`` or ``(xs, lengths)``, ``xs`` the encoded ``cons``
+      labels ``[B, T, ...]`` (rows left-aligned), or a sequence of lists (values of
+      ``initial``, generic terms, or sequences of labels), encoded by :func:`pack_lists`;
+      output the carrier ``[B, ...]``, ``cons(x_0, cons(x_1, ... nil))``.
     - ``via="levels"`` (the default otherwise): input a :class:`PackedForest` (jit-able),
       or a :class:`~catauto.algebra.Forest` or a sequence of terms of ``initial``
-      (packed on the fly, eagerly); output the carrier of each root ``[t, ...]``, equal
-      to the core ``cata`` of each term.
+      (packed on the fly, eagerly; for a list functor, Python sequences of labels are
+      lists); output the carrier of each root ``[t, ...]``.
+
+    The left-to-right RNN is :func:`foldl`, not a flag of this function.
     """
     if via == "auto":
         via = "scan" if _is_list_functor(alg.functor) else "levels"
     if via == "scan":
-        if not _is_list_functor(alg.functor):
-            raise CatautoError(f"fold via scan needs a list functor, got {alg.functor.signature}")
-        nil, cons = alg.cells["nil"], alg.cells["cons"]
-
-        def apply_scan(p: Any, batch: Any) -> Any:
-            xs, lengths = split_batch(batch)
-            B = jax.tree.leaves(xs)[0].shape[0]
-            h0 = nil.apply(p, (jnp.zeros(B, jnp.int32), ()))
-            h, _ = scan(lambda q, h, x: (cons.apply(q, (x, (h,))), None), p, h0, xs, lengths)
-            return h
-
-        return Para(alg.init, apply_scan)
+        return _list_fold(alg, initial, reverse=True, name="fold via scan")
     if via != "levels":
         raise CatautoError(f"fold: via must be 'auto', 'scan' or 'levels', got {via!r}")
 
     def apply_levels(p: Any, forest: Any) -> Any:
         if not isinstance(forest, PackedForest):
-            forest = pack_forest(forest, alg, initial, width=width)
+            init = initial
+            if init is None and _is_list_functor(alg.functor) and not isinstance(forest, Forest):
+                init = lists()  # lists of labels, as the scan path takes them
+                if any(isinstance(v, Layer) for v in forest):
+                    init = None
+            forest = pack_forest(forest, alg, init, width=width)
         return _fold_levels(alg, p, forest)
 
     return Para(alg.init, apply_levels)
+
+
+def foldl(alg: ParaAlgebra, *, initial: InitialAlgebra | Functor | None = None) -> Para:
+    """The left fold of a list Para-algebra: the left-to-right RNN
+    ``h_t = cons(x_t, h_{t-1})`` from ``h_0 = nil``, a forward ``lax.scan``.
+
+    It takes what :func:`fold` takes (encoded ``xs`` or ``(xs, lengths)``, or lists of
+    labels through the algebra's encoder) and ``foldl(alg)(xs) == fold(alg)(reversed(xs))``
+    for every list (the core's :func:`catauto.algebra.foldl` likewise).
+
+    >>> from catauto.functor import ListF
+    >>> digits = ParaAlgebra.of(ListF(), {
+    ...     "nil": Para.lift(lambda lk: jnp.zeros(lk[0].shape[0])),
+    ...     "cons": Para.lift(lambda lk: 10 * lk[1][0] + lk[0])})
+    >>> p = {"nil": (), "cons": ()}
+    >>> foldl(digits).apply(p, [(1.0, 2.0, 3.0), (4.0,)]).tolist()
+    [123.0, 4.0]
+    >>> fold(digits).apply(p, [(3.0, 2.0, 1.0), (4.0,)]).tolist()
+    [123.0, 4.0]
+    """
+    return _list_fold(alg, initial, reverse=False, name="foldl")
 
 
 # --- unfolds and full RNNs (Para-coalgebras) ------------------------------------------------
