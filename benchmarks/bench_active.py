@@ -29,6 +29,17 @@ and ASML m22 (93 states, 108 inputs) are learned by our L# only: AALpy's L# alre
 takes seconds for 60 states and grows far faster. m22 also runs with random-Wp at
 (1, 3, 10,000,000 tests per query), caching only failed tests (``keep_tests=False``),
 to show how many of its states random testing finds (about 1.5 minutes).
+
+The latency row (``--latency`` runs only it; ``--quick`` leaves it out): the TCP Linux
+client behind a reset/step system that sleeps 1 ms per step, learned by L# with the
+Wp-method through a ``ParallelTeacher`` (batches of 64) on 1, 4 and 8 thread workers;
+wall time, speed-up against 1 worker in the same run, and whether the counts and the
+hypothesis are the same.
+
+The error-aware rows (``--errors`` runs only them; ``--quick`` leaves them out): L# with
+the perfect oracle on ASML m183, m54 and m22, plain and error-aware (``error="error"``,
+the models' refusal output, and ``error="auto"``); symbols and resets, ratios against
+plain L# in the same run.
 """
 
 from __future__ import annotations
@@ -184,13 +195,120 @@ def models(quick: bool) -> list[tuple[str, Machine]]:
     return out
 
 
+class SleepySUL:
+    """A reset/step system around a machine that sleeps ``latency`` seconds per step."""
+
+    def __init__(self, m: Machine, latency: float) -> None:
+        from catauto.automata.learn.active.system import MachineSystem
+
+        self.system = MachineSystem(m)
+        self.latency = latency
+
+    def reset(self):  # noqa: ANN201
+        o = self.system.reset()
+        return None if o < 0 else self.system.outputs[o]
+
+    def step(self, symbol):  # noqa: ANN001, ANN201
+        time.sleep(self.latency)
+        return self.system.outputs[self.system.step(self.system.encode([symbol])[0])]
+
+
+def latency_row(workers_list: tuple[int, ...] = (1, 4, 8), latency: float = 0.001) -> list[str]:
+    """L# with the Wp-method (one extra state), batches of 64, on the TCP Linux client
+    behind a system that sleeps ``latency`` per step, on pools of thread workers."""
+    import functools
+
+    from catauto.automata.learn.active import ParallelTeacher, WpMethodOracle
+
+    path = DATA / "automata_wiki/TCP/TCP_Linux_Client.dot"
+    if not path.exists():
+        return []
+    m = io.read_dot(path)
+    factory = functools.partial(SleepySUL, m, latency)
+    print(
+        f"\nlatency {latency * 1000:g} ms/step, TCP Linux client ({m.n_states} states,"
+        f" {m.n_inputs} inputs), lsharp + Wp(1), batch 64, thread workers"
+    )
+    print(
+        f"{'workers':>7} {'wall s':>8} {'states':>6} {'MQ':>6} {'tests':>6} {'symbols':>8} correct"
+    )
+    rows = []
+    for workers in workers_list:
+        with ParallelTeacher(factory, m.inputs, m.kind, workers=workers, batch=64) as t:
+            start = time.perf_counter()
+            hyp, stats = lsharp(t, WpMethodOracle(1), progress=False)
+            wall = time.perf_counter() - start
+        counts = (stats.mq, stats.tests, stats.symbols, stats.resets, stats.eq)
+        rows.append((workers, wall, counts, hyp))
+        print(
+            f"{workers:>7} {wall:>8.2f} {hyp.n_states:>6} {stats.mq:>6} {stats.tests:>6}"
+            f" {stats.symbols:>8} {'yes' if hyp.equivalent(m) else 'NO'}",
+            flush=True,
+        )
+    ref_wall, ref_counts, ref_hyp = rows[0][1], rows[0][2], rows[0][3]
+    same = all(c == ref_counts and h.equivalent(ref_hyp) for _, _, c, h in rows)
+    return [
+        f"latency {latency * 1000:g} ms/step, TCP Linux client: wall {w} workers {wall:.2f} s,"
+        f" speed-up {ref_wall / wall:.2f}x vs 1 worker (target >= 5x with 8);"
+        f" same hypothesis and counts as 1 worker: {same}"
+        for w, wall, _, _ in rows[1:]
+    ]
+
+
+def error_rows(names: tuple[str, ...] = ("m183", "m54", "m22")) -> list[str]:
+    """Error-aware L# (``error="error"``, and ``error="auto"``) against plain L#, the
+    perfect oracle, on the ASML RERS-2019 models: symbols and resets."""
+    print(
+        f"\n{'model':<10} {'teacher':<16} {'states':>6} {'MQ':>7} {'symbols':>9} {'resets':>7}"
+        f" {'CPU s':>7} correct"
+    )
+    lines = []
+    for name in names:
+        path = DATA / f"automata_wiki/ASMLRERS2019/{name}.dot"
+        if not path.exists():
+            continue
+        m = io.read_dot(path)
+        got = {}
+        for label, error in (("plain", None), ("error='error'", "error"), ("error='auto'", "auto")):
+            start = time.process_time()
+            hyp, stats = lsharp(MachineTeacher(m, error=error), PerfectOracle(m), progress=False)
+            cpu = time.process_time() - start
+            got[label] = stats
+            print(
+                f"{name:<10} {label:<16} {hyp.n_states:>6} {stats.mq:>7} {stats.symbols:>9}"
+                f" {stats.resets:>7} {cpu:>7.2f} {'yes' if hyp.equivalent(m) else 'NO'}",
+                flush=True,
+            )
+        base = got["plain"]
+        for label in ("error='error'", "error='auto'"):
+            st = got[label]
+            lines.append(
+                f"ASML {name} ({m.n_states} states, {m.n_inputs} inputs), lsharp perfect,"
+                f" {label} vs plain: symbols {st.symbols} vs {base.symbols}"
+                f" ({base.symbols / max(st.symbols, 1):.1f}x fewer), resets {st.resets} vs"
+                f" {base.resets} ({base.resets / max(st.resets, 1):.1f}x fewer)"
+                + (" (target: >= 10x fewer symbols)" if name == "m22" else "")
+            )
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="two models, one seed")
     parser.add_argument("--seeds", type=int, default=3, help="random-Wp seeds for TCP")
+    parser.add_argument(
+        "--latency", action="store_true", help="only the 1 ms/step latency row (about 1 min)"
+    )
+    parser.add_argument(
+        "--errors", action="store_true", help="only the error-aware rows (ASML, about 3 min)"
+    )
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"no data at {DATA}")
+    if args.latency or args.errors:
+        for line in (latency_row() if args.latency else []) + (error_rows() if args.errors else []):
+            print(line)
+        return
     header = (
         f"{'model':<18} {'alg':<6} {'oracle':<9} {'library':<8} {'states':>6} {'MQ':>7}"
         f" {'EQ':>4} {'symbols':>9} {'CPU s':>8} correct"
@@ -254,6 +372,9 @@ def main() -> None:
             f" correct: {r['correct']}"
             + (" (target: under 60 s)" if name.startswith("random") else "")
         )
+    if not args.quick:  # a minute of sleeping: --quick leaves it out (--latency runs it)
+        notes += latency_row()
+        notes += error_rows()
     print()
     for line in ratios + notes:
         print(line)

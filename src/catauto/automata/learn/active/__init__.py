@@ -1,7 +1,8 @@
 """Active learning: a machine learned by asking a teacher.
 
-A teacher (``teacher``) is a system adapter (``system``) behind a cache (``cache``, on
-the observation tree of ``tree``) and a counter (``counter``); equivalence oracles
+A teacher (``teacher``) is a system adapter (``system``; or ``pool``, instances of a
+system that run a batch of independent queries concurrently) behind a cache (``cache``,
+on the observation tree of ``tree``) and a counter (``counter``); equivalence oracles
 (``oracle``) test hypotheses through it; the learners (``lstar``, ``kv``, ``lsharp``)
 share the run bookkeeping of ``common``; ``driver`` is the one call behind
 ``catauto learn-active``.
@@ -28,9 +29,11 @@ from catauto.automata.learn.active.oracle import (
     WMethodOracle,
     WpMethodOracle,
 )
+from catauto.automata.learn.active.pool import SystemPool
 from catauto.automata.learn.active.teacher import (
     FunctionTeacher,
     MachineTeacher,
+    ParallelTeacher,
     SULTeacher,
     Teacher,
 )
@@ -41,6 +44,7 @@ __all__ = [
     "FunctionTeacher",
     "MachineTeacher",
     "Oracle",
+    "ParallelTeacher",
     "PerfectOracle",
     "RandomWOracle",
     "RandomWalkOracle",
@@ -48,6 +52,7 @@ __all__ = [
     "RandomWpOracle",
     "SULTeacher",
     "Stats",
+    "SystemPool",
     "Teacher",
     "TestSuiteOracle",
     "WMethodOracle",

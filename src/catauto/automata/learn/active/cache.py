@@ -23,20 +23,65 @@ __all__ = ["Cache"]
 
 
 class Cache:
-    """The observation tree (``tree``) of the answers of ``system``."""
+    """The observation tree (``tree``) of the answers of ``system``.
+
+    ``error`` (an output index, -1: none) is an output after which the system only
+    outputs ``error`` (the refusal of an error-aware teacher): what follows a node whose
+    output is ``error`` is known without asking, and the cache fills it in.
+    """
 
     def __init__(self, system: System) -> None:
         self.system = system
         self.tree = ObservationTree(len(system.inputs), moore=system.moore)
+        self.error = -1
 
     def outputs(self, word: Sequence[int]) -> list[int] | None:
         """The output word of ``word``, or None unless every output is known."""
+        if self.error >= 0:
+            self.fill(word)
         return self.tree.outputs(word)
 
     def last(self, word: Sequence[int]) -> int:
         """The output at the end of ``word``, or -1 if unknown."""
+        if self.error >= 0:
+            self.fill(word)
         n = self.tree.node(word)
         return self.tree.out[n] if n >= 0 else -1
+
+    def fill(self, word: Sequence[int]) -> int:
+        """With an error output: if a prefix of ``word`` ends in an error, add the rest
+        of ``word`` to the tree (its outputs are all the error); return the node of
+        ``word``, or -1 if the tree does not hold it."""
+        tree, err = self.tree, self.error
+        succ, out, k = tree.succ, tree.out, tree.k
+        n = 0
+        for i, a in enumerate(word):
+            if out[n] == err:
+                rest = len(word) - i
+                known = [-1] * (i + tree.moore)
+                return tree.insert(word, [*known, *([err] * rest)])
+            n = succ[n * k + a]
+            if n < 0:
+                return -1
+        return n
+
+    def pad(self, word: Sequence[int], outputs: list[int]) -> list[int]:
+        """A run's output word that stopped at the error, completed to ``word``'s length."""
+        want = len(word) + self.tree.moore
+        if len(outputs) < want and outputs and outputs[-1] == self.error >= 0:
+            return outputs + [self.error] * (want - len(outputs))
+        return outputs
+
+    def error_cut(self, expected: Sequence[int], outputs: Sequence[int]) -> int:
+        """A test's verdict after its run stopped at an error that agreed with
+        ``expected``: the shortest prefix length whose expected output is not the error
+        (everything after an error is the error), or -1."""
+        shift = 1 if self.tree.moore else 0
+        err = self.error
+        for j in range(len(outputs), len(expected)):
+            if expected[j] != err:
+                return j + 1 - shift
+        return -1
 
     def verdict(self, word: Sequence[int], expected: Sequence[int]) -> int | None:
         """A test decided by the cache alone: the length of the shortest prefix of
@@ -50,7 +95,13 @@ class Cache:
         shift = 1 if moore else 0
         n = 0
         known = out[0] >= 0 or not moore
+        err = self.error
         for i, a in enumerate(word):
+            if out[n] == err >= 0 and known:  # after an error: only the error
+                for j in range(i + shift, len(word) + shift):
+                    if expected[j] != err:
+                        return j + 1 - shift
+                return -1
             n = succ[n * k + a]
             if n < 0:
                 return None

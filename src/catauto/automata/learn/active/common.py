@@ -49,6 +49,7 @@ class Run:
                 file=sys.stderr,
                 flush=True,
             )
+        self.teacher.observe(hypothesis)
         cex = equivalence_query(oracle, hypothesis, self.teacher)
         if cex is not None and self.max_rounds is not None:
             if stats.rounds - self.start_stats.rounds >= self.max_rounds:

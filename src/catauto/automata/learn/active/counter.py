@@ -72,15 +72,40 @@ class Counter:
         self.system = system
         self.stats = Stats() if stats is None else stats
 
-    def query(self, word: Sequence[int]) -> list[int]:
-        """The output word of ``word``: one query."""
-        self._query(len(word))
-        return self.system.run(word)
+    def query(self, word: Sequence[int], stop: int = -1) -> list[int]:
+        """The output word of ``word``: one query (with ``stop``, an error output, the
+        run ends after the first ``stop``)."""
+        if stop < 0:
+            self._query(len(word))
+            return self.system.run(word)
+        outs = self.system.run(word, None, stop)
+        self._query(self._length(word, outs))
+        return outs
+
+    def _length(self, word: Sequence[int], outs: list[int]) -> int:
+        """The symbols a run sent: a stepwise system stops, a function runs to the end."""
+        return len(outs) - self.system.moore if self.system.stepwise else len(word)
 
     def query_last(self, word: Sequence[int]) -> int:
         """The output at the end of ``word``: one query."""
         self._query(len(word))
         return self.system.run_last(word)
+
+    def query_many(self, words: Sequence[Sequence[int]], stop: int = -1) -> list[list[int]]:
+        """The output words of a batch of words: one query each (run as one batch)."""
+        stats = self.stats
+        stats.mq += len(words)
+        stats.resets += len(words)
+        if stop < 0:
+            stats.symbols += sum(len(w) for w in words)
+            return self.system.run_many(words)
+        results = self.system.run_many(words, None, stop)
+        stats.symbols += sum(self._length(w, o) for w, o in zip(words, results, strict=True))
+        return results
+
+    def count_query(self, symbols: int) -> None:
+        """Count one query that sent ``symbols`` inputs (a run the teacher drove)."""
+        self._query(symbols)
 
     def query_adaptive(self, word: list[int], choose: Callable[[int], int]) -> list[int]:
         """One query whose inputs after ``word`` are chosen as it runs (``word`` grows)."""
@@ -91,13 +116,26 @@ class Counter:
         stats.symbols += len(word)
         return outs
 
-    def test(self, word: Sequence[int], expected: Sequence[int]) -> list[int]:
+    def test(self, word: Sequence[int], expected: Sequence[int], stop: int = -1) -> list[int]:
         """The output word of a test, up to its first output that differs from
-        ``expected`` (a system that cannot stop runs, and is counted, to the end)."""
+        ``expected`` (or is ``stop``; a system that cannot stop runs, and is counted, to
+        the end)."""
         self.stats.resets += 1
-        outs = self.system.run(word, expected)
+        outs = (
+            self.system.run(word, expected) if stop < 0 else self.system.run(word, expected, stop)
+        )
         self._sent(len(outs) - self.system.moore if self.system.stepwise else len(word))
         return outs
+
+    def test_many(
+        self, words: Sequence[Sequence[int]], expected: Sequence[Sequence[int]], stop: int = -1
+    ) -> list[list[int]]:
+        """``test`` on each word of a batch (run as one batch), in batch order."""
+        self.stats.resets += len(words)
+        results = self.system.run_many(words, expected, stop)
+        stepwise, moore = self.system.stepwise, self.system.moore
+        self._sent(sum(len(o) - moore for o in results) if stepwise else sum(len(w) for w in words))
+        return results
 
     def test_last(self, word: Sequence[int]) -> int:
         """The output at the end of ``word``, run as (part of) a test."""

@@ -18,6 +18,10 @@ Four rules grow the tree until a hypothesis can be read off it:
 3. *separation*: a frontier node with two or more candidates is queried with a witness of
    two of them (``separation="sepseq"``) or an adaptive distinguishing sequence over all
    of them (``"ads"``), which eliminates at least one;
+   With a teacher whose ``batch`` is above 1 (a :class:`~.teacher.ParallelTeacher`),
+   each round's extension and separation queries are asked as one batch, run
+   concurrently: a witness of two basis nodes (candidates) for each, not an adaptive
+   sequence, since no query of a batch may depend on another's answer.
 4. *equivalence*: when every frontier node has one candidate the hypothesis is built; if
    the tree already contradicts it the contradiction is the counterexample, otherwise the
    oracle is asked.
@@ -273,6 +277,20 @@ class _LSharp:
         succ, k, teacher, tree = self.tree.succ, self.k, self.teacher, self.tree
         out = tree.out
         done = False
+        if teacher.batch > 1:  # one batch for the round: no query adapts to another
+            words = []
+            for b in self.basis:
+                for a in range(k):
+                    if succ[b * k + a] < 0:
+                        word = tree.access(b)
+                        word.append(a)
+                        if self.extension is not None and len(self.basis) > 1:
+                            other = self.basis[1] if b == self.basis[0] else self.basis[0]
+                            word += self.basis_witness(b, other)
+                        words.append(word)
+            if words:
+                teacher.query_many(words)
+                done = True
         for b in list(self.basis):
             for a in range(k):
                 if succ[b * k + a] >= 0:
@@ -307,6 +325,21 @@ class _LSharp:
     def separations(self) -> bool:
         teacher, tree = self.teacher, self.tree
         done = False
+        if teacher.batch > 1:  # one batch for the round: a witness of two candidates each
+            todo = [f for f in self.cand if len(self.refine(f)) > 1]
+            if not todo:
+                return False
+            sizes = [len(self.cand[f]) for f in todo]
+            teacher.query_many(
+                [
+                    tree.access(f) + self.basis_witness(self.cand[f][0], self.cand[f][1])
+                    for f in todo
+                ]
+            )
+            for f, size in zip(todo, sizes, strict=True):
+                if len(self.refine(f)) == size:
+                    raise AssertionError("internal: separation did not remove a candidate")
+            return True
         for f in [f for f, c in self.cand.items() if len(c) > 1]:
             cands = self.refine(f)
             if len(cands) < 2:

@@ -6,7 +6,10 @@ Test words run through the teacher, so they are cached, counted (``stats.tests``
 ``stats.symbols_eq``) and a counterexample is always a real one. Random oracles take a
 ``seed`` and keep their generator across equivalence queries, so a learning run is
 reproducible; every oracle is bounded (a number of tests or steps per query, or the depth
-of its exhaustive suite).
+of its exhaustive suite). With a teacher whose ``batch`` is above 1 (a
+:class:`~.teacher.ParallelTeacher`) the tests go to it ``batch`` at a time
+(``teacher.run_tests``), each batch run whole, and the first failure in test order is
+the counterexample.
 
 The oracles, and their AALpy 2.0 counterparts (same parameters, same meaning):
 
@@ -45,7 +48,7 @@ import operator
 import random
 import time
 from collections.abc import Hashable, Iterable, Iterator, Sequence
-from itertools import product
+from itertools import islice, product
 
 from catauto.automata.covers import (
     PairSeparators,
@@ -163,6 +166,14 @@ class Oracle:
         self, tests: Iterable[Sequence[int]], runner: HypothesisRunner, teacher: Teacher
     ) -> Word | None:
         run_test, expected, every = teacher.run_test, runner.expected, self.every_prefix
+        if teacher.batch > 1:  # batches of tests, each run whole (on a pool: concurrently)
+            tests = iter(tests)
+            while batch := list(islice(tests, teacher.batch)):
+                cuts = teacher.run_tests(batch, [expected(w) for w in batch], every)
+                for word, cut in zip(batch, cuts, strict=True):
+                    if cut >= 0:
+                        return tuple(word[:cut])
+            return None
         for word in tests:
             cut = run_test(word, expected(word), every)
             if cut >= 0:

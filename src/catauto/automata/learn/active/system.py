@@ -131,28 +131,48 @@ class System:
         """Feed input ``a``; return its output index (Moore/DFA: the new state's)."""
         raise NotImplementedError
 
-    def run(self, word: Sequence[int], expected: Sequence[int] | None = None) -> list[int]:
+    def run(
+        self, word: Sequence[int], expected: Sequence[int] | None = None, stop: int = -1
+    ) -> list[int]:
         """The output word of a fresh run on ``word``. With ``expected`` (an output word
-        of the same length) the run ends after the first output that differs from it."""
+        of the same length) the run ends after the first output that differs from it;
+        with ``stop`` (an output index) after the first output ``stop`` (an error)."""
         first = self.reset()
         outs = [first] if self.moore else []
         step = self.step
-        if expected is None:
+        if expected is None and stop < 0:
             outs.extend(step(a) for a in word)
             return outs
-        if self.moore and first != expected[0]:
+        if self.moore and (first == stop or (expected is not None and first != expected[0])):
             return outs
         shift = len(outs)
         for i, a in enumerate(word):
             o = step(a)
             outs.append(o)
-            if o != expected[i + shift]:
+            if o == stop or (expected is not None and o != expected[i + shift]):
                 break
         return outs
 
     def run_last(self, word: Sequence[int]) -> int:
         """The output at the end of a fresh run on ``word``."""
         return self.run(word)[-1]
+
+    def run_many(
+        self,
+        words: Sequence[Sequence[int]],
+        expected: Sequence[Sequence[int] | None] | None = None,
+        stop: int = -1,
+    ) -> list[list[int]]:
+        """``run`` on each word of a batch (``expected``: one entry per word, or None),
+        the output words in batch order. A pool of systems runs them concurrently
+        (:class:`~.pool.SystemPool`); here they run one after the other."""
+        if stop >= 0:
+            if expected is None:
+                return [self.run(w, None, stop) for w in words]
+            return [self.run(w, e, stop) for w, e in zip(words, expected, strict=True)]
+        if expected is None:  # (a subclass's run may not know stop)
+            return [self.run(w) for w in words]
+        return [self.run(w, e) for w, e in zip(words, expected, strict=True)]
 
     def run_adaptive(self, word: list[int], choose: Callable[[int], int]) -> list[int]:
         """Run ``word``, then inputs chosen one at a time: ``choose(output)`` is given
@@ -172,10 +192,11 @@ class System:
         return outs
 
 
-def until_difference(outs: list[int], expected: Sequence[int]) -> list[int]:
-    """``outs`` cut after its first entry that differs from ``expected``."""
+def until_difference(outs: list[int], expected: Sequence[int] | None, stop: int = -1) -> list[int]:
+    """``outs`` cut after its first entry that differs from ``expected`` (if given) or
+    equals ``stop``."""
     for i, o in enumerate(outs):
-        if o != expected[i]:
+        if o == stop or (expected is not None and o != expected[i]):
             return outs[: i + 1]
     return outs
 
@@ -229,7 +250,9 @@ class FunctionSystem(System):
         self.returns = returns
         self.whole_words = returns == "word"
 
-    def run(self, word: Sequence[int], expected: Sequence[int] | None = None) -> list[int]:
+    def run(
+        self, word: Sequence[int], expected: Sequence[int] | None = None, stop: int = -1
+    ) -> list[int]:
         if not self.whole_words:
             raise AssertionError("a function that reports the end is asked with run_last")
         symbols = self.decode(word)
@@ -241,7 +264,7 @@ class FunctionSystem(System):
                 f" a {self.kind} output word has {want}"
             )
         outs = [self.intern(o) for o in result]
-        return outs if expected is None else until_difference(outs, expected)
+        return outs if expected is None and stop < 0 else until_difference(outs, expected, stop)
 
     def run_last(self, word: Sequence[int]) -> int:
         if self.whole_words:
@@ -279,12 +302,14 @@ class MachineSystem(System):
             " learning needs a complete machine (complete it with a sink first)"
         )
 
-    def run(self, word: Sequence[int], expected: Sequence[int] | None = None) -> list[int]:
+    def run(
+        self, word: Sequence[int], expected: Sequence[int] | None = None, stop: int = -1
+    ) -> list[int]:
         delta, out = self._delta, self._out
         q = self.target.initial
         if self.moore:
             res = [out[q]]
-            if expected is not None and res[0] != expected[0]:
+            if res[0] == stop or (expected is not None and res[0] != expected[0]):
                 return res
             for i, a in enumerate(word, 1):
                 nxt = delta[q][a]
@@ -293,7 +318,7 @@ class MachineSystem(System):
                 q = nxt
                 o = out[q]
                 res.append(o)
-                if expected is not None and o != expected[i]:
+                if o == stop or (expected is not None and o != expected[i]):
                     break
             return res
         res = []
@@ -303,7 +328,7 @@ class MachineSystem(System):
                 self._undefined(q, a)
             o = out[q][a]
             res.append(o)
-            if expected is not None and o != expected[i]:
+            if o == stop or (expected is not None and o != expected[i]):
                 break
             q = row[a]
         return res

@@ -18,9 +18,15 @@ A teacher is made of three parts, composed in one line, ``Teacher(MachineSystem(
 - a :class:`~.counter.Counter`: what reaches the system, in ``teacher.stats``.
 
 ``SULTeacher``, ``FunctionTeacher`` and ``MachineTeacher`` are those compositions under
-one name. With ``keep_tests=False`` an oracle's test that agrees with the hypothesis is
-not kept (its counterexamples are): with test budgets in the hundreds of thousands the
-tree would otherwise hold every test word, and L#, which learns on the tree, slows down.
+one name; ``ParallelTeacher`` runs independent queries (``query_many``, ``run_tests``:
+an oracle's tests, a round of L#'s frontier queries) on a pool of system instances at
+once (:mod:`~catauto.automata.learn.active.pool`). ``batch`` (default 1) is how many
+tests an oracle hands over at once; with ``batch > 1`` L# also asks each round's
+frontier queries as one batch.
+
+With ``keep_tests=False`` an oracle's test that agrees with the hypothesis is not kept
+(its counterexamples are): with test budgets in the hundreds of thousands the tree would
+otherwise hold every test word, and L#, which learns on the tree, slows down.
 
 Inside the package words are tuples of input *indices* into ``teacher.inputs`` and
 outputs are indices into ``teacher.outputs`` (interned in order of first appearance);
@@ -37,11 +43,16 @@ the symbol-level methods ``output_word``/``output`` translate.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Generator, Hashable, Iterable, Sequence
 from typing import Any
 
+import numpy as np
+
+from catauto.automata.covers import access_words
 from catauto.automata.learn.active.cache import Cache
 from catauto.automata.learn.active.counter import Counter
+from catauto.automata.learn.active.pool import SystemPool
 from catauto.automata.learn.active.system import (
     FunctionSystem,
     MachineSystem,
@@ -49,9 +60,17 @@ from catauto.automata.learn.active.system import (
     System,
 )
 from catauto.automata.machine import Machine
-from catauto.errors import LearningError
+from catauto.errors import LearningError, check_count
 
-__all__ = ["FunctionTeacher", "MachineTeacher", "SULTeacher", "Teacher", "as_teacher"]
+__all__ = [
+    "FunctionTeacher",
+    "MachineTeacher",
+    "ParallelTeacher",
+    "SULTeacher",
+    "Teacher",
+    "as_teacher",
+    "error_sink_output",
+]
 
 
 class Teacher:
@@ -62,15 +81,67 @@ class Teacher:
     ``stats`` the counter's counts.
     """
 
-    def __init__(self, system: System, *, keep_tests: bool = True) -> None:
+    def __init__(
+        self,
+        system: System,
+        *,
+        keep_tests: bool = True,
+        batch: int = 1,
+        error: Hashable | None = None,
+    ) -> None:
         if not isinstance(system, System):
             raise LearningError(f"a teacher needs a System, got {type(system).__name__}")
         self.system = system
         self.keep_tests = keep_tests
+        self.batch = check_count("batch", batch, 1, LearningError)
         self.cache = Cache(system)
         self.counter = Counter(system)
         self.tree = self.cache.tree
         self.stats = self.counter.stats
+        self.auto_error = isinstance(error, str) and error == "auto"
+        self._refuted: set = set()  # outputs of error sinks the system refuted
+        if error is not None and not self.auto_error:
+            self.cache.error = self.intern(error)
+
+    # -- error-awareness ----------------------------------------------------------------------
+    @property
+    def error(self) -> Hashable | None:
+        """The error output (after it the system only outputs it), or None."""
+        return self.outputs[self.cache.error] if self.cache.error >= 0 else None
+
+    def observe(self, hypothesis: Machine) -> None:
+        """With ``error="auto"``: look for the error output in a hypothesis (learners
+        call this before each equivalence query).
+
+        A hypothesis's *error sink* (see :func:`error_sink_output`) that is not its
+        initial state is a candidate; it is checked on the system before it is believed:
+        from the sink's access word ``w``, for every input ``a``, the query
+        ``w · a · r`` with ``r`` a random word (seeded) of ``2n + 2`` inputs (``n``: the
+        hypothesis's states) must output only the sink's output after ``w``. A refuted
+        candidate is not tried again. The check is a heuristic: a system whose output
+        repeats for that long and then changes fools it (give ``error=`` explicitly, or
+        None, when you know).
+        """
+        if not self.auto_error or self.cache.error >= 0:
+            return
+        found = error_sink_output(hypothesis, with_state=True)
+        if found is None:
+            return
+        o, sink = found
+        if sink == hypothesis.initial or o in self._refuted:
+            return
+        index = self.intern(o)
+        w = tuple(access_words(hypothesis)[sink] or ())
+        rng = random.Random(len(self._refuted))
+        k, n = len(self.inputs), hypothesis.n_states
+        words = [w + (a,) + tuple(rng.randrange(k) for _ in range(2 * n + 2)) for a in range(k)]
+        skip = len(w) + self.moore
+        for word in words:
+            outs = self.query(word)
+            if any(x != index for x in outs[skip:]):
+                self._refuted.add(o)
+                return
+        self.cache.error = index
 
     # -- the system's alphabets ------------------------------------------------------------
     @property
@@ -115,8 +186,9 @@ class Teacher:
             self.stats.mq_cached += 1
             return cached
         if self.whole_words:
-            outs = self.counter.query(word)
-            self.cache.record(word, outs)
+            cache = self.cache
+            outs = cache.pad(word, self.counter.query(word, cache.error))
+            cache.record(word, outs)
             return outs
         # A system that only reports the end: ask for every prefix the cache lacks.
         for i in range(0 if self.moore else 1, len(word) + 1):
@@ -148,9 +220,10 @@ class Teacher:
         """
         tree, moore = self.tree, self.moore
         succ, out, k = tree.succ, tree.out, tree.k
+        err = self.cache.error
         word = list(prefix)
         next(chooser)
-        n = tree.node(word)
+        n = self.cache.fill(word) if err >= 0 else tree.node(word)
         # the tree knows the output at the end of the prefix (Mealy: none for the root)
         started = n >= 0 and (out[n] >= 0 or (n == 0 and not moore))
         a = -1
@@ -158,6 +231,8 @@ class Teacher:
             a = _send(chooser, out[n] if moore else -1)
             while a >= 0:
                 c = succ[n * k + a]
+                if c < 0 and out[n] == err >= 0:  # after an error: only the error
+                    c = tree.insert([*word, a], [-1] * (len(word) + moore) + [err])
                 if c < 0 or out[c] < 0:
                     break
                 word.append(a)
@@ -174,8 +249,44 @@ class Teacher:
                 word.append(a)
                 a = _send(chooser, self.query_last(word))
             return tree.node(word)
-        outs = self.counter.query_adaptive(word, _chosen(chooser, a if started else None))
+        choose = _chosen(chooser, a if started else None)
+        if err >= 0:
+            outs = self._adaptive_until_error(word, choose, err)
+        else:
+            outs = self.counter.query_adaptive(word, choose)
         return self.cache.record(word, outs)
+
+    def _adaptive_until_error(
+        self, word: list[int], choose: Callable[[int], int], err: int
+    ) -> list[int]:
+        """``counter.query_adaptive`` on a system that stops at the error output: the
+        inputs after it are not sent, their outputs (the error) are filled in."""
+        system, moore = self.system, self.moore
+        first = system.reset()
+        outs = [first] if moore else []
+        stopped = first == err
+        sent = 0
+        for b in word:
+            if stopped:
+                outs.append(err)
+                continue
+            o = system.step(b)
+            sent += 1
+            outs.append(o)
+            stopped = o == err
+        a = choose(outs[-1] if moore else -1)
+        while a >= 0:
+            word.append(a)
+            if stopped:
+                o = err
+            else:
+                o = system.step(a)
+                sent += 1
+                stopped = o == err
+            outs.append(o)
+            a = choose(o)
+        self.counter.count_query(sent)
+        return outs
 
     def run_test(
         self, word: Sequence[int], expected: Sequence[int], every_prefix: bool = True
@@ -196,16 +307,89 @@ class Teacher:
             return cut
         self.stats.tests += 1
         if self.whole_words:
-            outs = self.counter.test(word, expected)
+            outs = self.counter.test(word, expected, self.cache.error)
         elif every_prefix:
             outs = self._test_prefixes(word, expected)
         else:
             return -1 if self.counter.test_last(word) == expected[-1] else len(word)
+        return self._verdict(word, expected, outs)
+
+    def _verdict(self, word: Sequence[int], expected: Sequence[int], outs: list[int]) -> int:
+        """Record a test's run (``outs``: up to a difference or an error) and return
+        its cut (see :meth:`run_test`)."""
+        cache = self.cache
         shift = 1 if self.moore else 0
         failed = bool(outs) and outs[-1] != expected[len(outs) - 1]
+        cut = len(outs) - shift if failed else -1
+        if not failed and len(outs) < len(expected) and outs and outs[-1] == cache.error >= 0:
+            cut = cache.error_cut(expected, outs)  # the rest is the error, known
+            failed = cut >= 0
         if self.keep_tests or failed:
-            self.cache.record(word[: len(outs) - shift], outs)
-        return len(outs) - shift if failed else -1
+            cache.record(word[: len(outs) - shift], outs)
+        return cut
+
+    def query_many(self, words: Sequence[Sequence[int]]) -> list[list[int]]:
+        """The output words of a batch of words, in order (see :meth:`query`).
+
+        The cache answers what it knew when the batch began; the other words (each
+        distinct word once) run as one batch on the system (concurrently on a
+        :class:`~.pool.SystemPool`) and are recorded in batch order. A system that
+        reports only the end is asked word by word.
+        """
+        if not self.whole_words:
+            return [self.query(w) for w in words]
+        cache = self.cache
+        answers: list[list[int] | None] = [cache.outputs(w) for w in words]
+        todo: dict[tuple[int, ...], list[int]] = {}
+        for i, (w, a) in enumerate(zip(words, answers, strict=True)):
+            if a is None:
+                todo.setdefault(tuple(w), []).append(i)
+            else:
+                self.stats.mq_cached += 1
+        if todo:
+            asked = list(todo)
+            for w, outs in zip(asked, self.counter.query_many(asked, cache.error), strict=True):
+                outs = cache.pad(w, outs)
+                cache.record(w, outs)
+                for i in todo[w]:
+                    answers[i] = outs
+        return answers  # type: ignore[return-value]
+
+    def run_tests(
+        self,
+        words: Sequence[Sequence[int]],
+        expected: Sequence[Sequence[int]],
+        every_prefix: bool = True,
+    ) -> list[int]:
+        """:meth:`run_test` on every word of a batch; the cuts in batch order.
+
+        Every test of the batch runs (none is skipped because an earlier one failed):
+        what runs depends on the batch alone, not on how many systems run it. The cache
+        decides what it can as the batch begins; the rest run as one batch (concurrently
+        on a :class:`~.pool.SystemPool`) and are recorded in batch order. A system that
+        reports only the end runs them one by one.
+        """
+        if not self.whole_words:
+            return [self.run_test(w, e, every_prefix) for w, e in zip(words, expected, strict=True)]
+        cache, stats = self.cache, self.stats
+        cuts: list[int] = [-1] * len(words)
+        todo = []
+        for i, (w, e) in enumerate(zip(words, expected, strict=True)):
+            cut = cache.verdict(w, e)
+            if cut is None:
+                todo.append(i)
+            else:
+                stats.tests_cached += 1
+                cuts[i] = cut
+        if not todo:
+            return cuts
+        stats.tests += len(todo)
+        results = self.counter.test_many(
+            [words[i] for i in todo], [expected[i] for i in todo], cache.error
+        )
+        for i, outs in zip(todo, results, strict=True):
+            cuts[i] = self._verdict(words[i], expected[i], outs)
+        return cuts
 
     def _test_prefixes(self, word: Sequence[int], expected: Sequence[int]) -> list[int]:
         """A test's output word on a system that reports only the end: each prefix whose
@@ -229,6 +413,30 @@ class Teacher:
     def output(self, word: Iterable[Hashable]) -> Hashable:
         """The output at the end of a word (DFA: whether it is accepted)."""
         return self.outputs[self.query_last(self.encode(word))]
+
+
+def error_sink_output(hypothesis: Machine, with_state: bool = False) -> Any:
+    """The output of an *error sink* of ``hypothesis``, or None: a state that every
+    input leads back to with one output ``o`` (Mealy; Moore and DFA: a state of output
+    ``o`` whose every input loops), where ``o`` occurs nowhere else (Mealy: every
+    transition with output ``o`` enters that state; Moore: no other state has output
+    ``o``). So a rejecting sink of a DFA that also has other rejecting states is no
+    error sink. The first such state in state order decides; ``with_state``: the pair
+    (output, state)."""
+    delta = hypothesis.delta
+    n = hypothesis.n_states
+    out = hypothesis.output
+    loops = (delta == np.arange(n)[:, None]).all(axis=1)
+    for s in np.flatnonzero(loops).tolist():
+        if hypothesis.kind == "mealy":
+            o = int(out[s, 0])
+            if (out[s] == o).all() and (delta[out == o] == s).all():
+                return (hypothesis.outputs[o], s) if with_state else hypothesis.outputs[o]
+        else:
+            o = int(out[s])
+            if int((out == o).sum()) == 1:
+                return (hypothesis.outputs[o], s) if with_state else hypothesis.outputs[o]
+    return None
 
 
 def _send(chooser: Generator[int, int, None], output: int) -> int:
@@ -272,9 +480,18 @@ class SULTeacher(Teacher):
     """
 
     def __init__(
-        self, sul: Any, inputs: Iterable[Hashable], kind: str, *, keep_tests: bool = True
+        self,
+        sul: Any,
+        inputs: Iterable[Hashable],
+        kind: str,
+        *,
+        keep_tests: bool = True,
+        batch: int = 1,
+        error: Hashable | None = None,
     ) -> None:
-        super().__init__(StepSystem(sul, inputs, kind), keep_tests=keep_tests)
+        super().__init__(
+            StepSystem(sul, inputs, kind), keep_tests=keep_tests, batch=batch, error=error
+        )
 
 
 class FunctionTeacher(Teacher):
@@ -298,16 +515,67 @@ class FunctionTeacher(Teacher):
         returns: str | None = None,
         *,
         keep_tests: bool = True,
+        batch: int = 1,
+        error: Hashable | None = None,
     ) -> None:
-        super().__init__(FunctionSystem(fn, inputs, kind, returns), keep_tests=keep_tests)
+        super().__init__(
+            FunctionSystem(fn, inputs, kind, returns),
+            keep_tests=keep_tests,
+            batch=batch,
+            error=error,
+        )
+
+
+class ParallelTeacher(Teacher):
+    """A teacher over a pool of instances of a reset/step system, ``factory()`` making
+    each: ``Teacher(SystemPool(factory, inputs, kind, ...), batch=batch)``.
+
+    Independent queries run concurrently on ``workers`` instances (threads unless an
+    ``executor`` is given, see :class:`~.pool.SystemPool`). ``batch`` is how many tests
+    an oracle hands over at once; it does not depend on ``workers``, so the answers,
+    the counts and the hypothesis are the same whatever the pool size, and the same as
+    a serial ``Teacher(StepSystem(factory(), inputs, kind), batch=batch)``.
+    """
+
+    def __init__(
+        self,
+        factory: Callable[[], Any],
+        inputs: Iterable[Hashable],
+        kind: str,
+        *,
+        workers: int = 4,
+        executor: Any = None,
+        batch: int = 64,
+        keep_tests: bool = True,
+        error: Hashable | None = None,
+    ) -> None:
+        pool = SystemPool(factory, inputs, kind, workers=workers, executor=executor)
+        super().__init__(pool, keep_tests=keep_tests, batch=batch, error=error)
+
+    def close(self) -> None:
+        """Shut down the executor the pool made."""
+        self.system.close()  # type: ignore[attr-defined]
+
+    def __enter__(self) -> ParallelTeacher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 class MachineTeacher(Teacher):
     """A teacher that answers from a known, complete machine:
     ``Teacher(MachineSystem(machine))``."""
 
-    def __init__(self, machine: Machine, *, keep_tests: bool = True) -> None:
-        super().__init__(MachineSystem(machine), keep_tests=keep_tests)
+    def __init__(
+        self,
+        machine: Machine,
+        *,
+        keep_tests: bool = True,
+        batch: int = 1,
+        error: Hashable | None = None,
+    ) -> None:
+        super().__init__(MachineSystem(machine), keep_tests=keep_tests, batch=batch, error=error)
 
 
 def as_teacher(system: Teacher | Machine) -> Teacher:
