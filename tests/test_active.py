@@ -287,8 +287,10 @@ def test_teacher_errors_name_what_is_wrong():
     with pytest.raises(LearningError, match="initial state"):
         SULTeacher(NoInitialOutput(), inputs="a", kind="moore").output_word("a")
     partial = DFA([[1, -1], [1, 1]], accepting=[False, True], inputs="ab")
-    with pytest.raises(LearningError, match="no transition from state 0 on 'b'"):
-        MachineTeacher(partial).output_word("b")
+    assert MachineTeacher(partial).output_word("bab") == [False] * 4  # refused: rejected
+    refusing = Mealy([[0, -1]], [[0, 0]], 0, "ab", ["refused"])
+    with pytest.raises(LearningError, match="'refused' is already an output"):
+        MachineTeacher(refusing)
     t = MachineTeacher(zoo.tomita(1))
     with pytest.raises(LearningError, match="'c' at position 1"):
         t.output_word(iter(["1", "c"]))  # an iterator is quoted too

@@ -32,6 +32,7 @@ from catauto.automata.learn.active.oracle import (
     WMethodOracle,
     WpMethodOracle,
 )
+from catauto.automata.learn.active.system import partial_machine
 from catauto.automata.learn.active.teacher import MachineTeacher
 from catauto.automata.machine import Machine
 from catauto.errors import LearningError
@@ -113,6 +114,7 @@ def learn_active_model(
     progress: bool = True,
     max_rounds: int | None = None,
     keep_tests: bool = True,
+    error: Any = None,
     **oracle_settings: Any,
 ) -> ActiveResult:
     """Learn ``model`` (a machine, or a model file read by ``catauto.automata.io.read``).
@@ -120,7 +122,11 @@ def learn_active_model(
     ``algorithm``: ``lstar``, ``kv`` or ``lsharp``; ``oracle``: one of ``ORACLES`` with
     ``oracle_settings`` as for :func:`make_oracle`; ``keep_tests`` as for a
     :class:`~catauto.automata.learn.active.teacher.Teacher`. Progress goes to stderr, one line per
-    round. The model is complete: a partial model is completed with a sink first.
+    round. ``error``: the error output (an output after which the system only outputs
+    it), ``"auto"`` to find it, or None (see :class:`~.teacher.Teacher`). A partial
+    model refuses its undefined inputs with the output ``"refused"`` (the error unless
+    ``error`` says otherwise; a DFA rejects them), and the learned machine is read back
+    as a partial machine (:func:`~.system.partial_machine`) before it is compared.
     """
     if algorithm not in ALGORITHMS:
         raise LearningError(
@@ -128,8 +134,6 @@ def learn_active_model(
         )
     if not isinstance(model, Machine):
         model = read_machine(model)
-    if not model.is_complete:
-        model = model.complete()
     known = set(inspect.signature(make_oracle).parameters) - {"name", "target", "seed"}
     unknown = sorted(set(oracle_settings) - known)
     if unknown:
@@ -137,8 +141,9 @@ def learn_active_model(
             f"unknown oracle settings {unknown}; the settings are {', '.join(sorted(known))}"
         )
     orc = make_oracle(oracle, model, seed, **oracle_settings)
-    hyp, stats = ALGORITHMS[algorithm](
-        MachineTeacher(model, keep_tests=keep_tests), orc, progress=progress, max_rounds=max_rounds
-    )
+    teacher = MachineTeacher(model, keep_tests=keep_tests, error=error)
+    hyp, stats = ALGORITHMS[algorithm](teacher, orc, progress=progress, max_rounds=max_rounds)
+    if not model.is_complete:  # read back as a partial machine, as the model is
+        hyp = partial_machine(hyp, teacher.system.refusal)
     cex = hyp.counterexample(model)
     return ActiveResult(hyp, stats, model, cex is None, cex)

@@ -58,6 +58,7 @@ from catauto.automata.covers import (
     state_cover,
     transition_cover,
 )
+from catauto.automata.learn.active.system import REFUSED, completed
 from catauto.automata.learn.active.teacher import Teacher
 from catauto.automata.machine import Machine
 from catauto.errors import LearningError, check_count
@@ -228,8 +229,9 @@ class PerfectOracle(Oracle):
     by :func:`equivalence_query` (a target that disagrees with the teacher is an error).
     """
 
-    def __init__(self, target: Machine) -> None:
-        self.target = target
+    def __init__(self, target: Machine, refusal: Hashable = REFUSED) -> None:
+        # a partial target refuses its undefined inputs, as a MachineSystem does
+        self.target = completed(target, refusal)
         self._tables: tuple | None = None
 
     def _target_tables(self, teacher: Teacher) -> tuple[list, list, list[int]]:

@@ -36,7 +36,16 @@ import numpy as np
 from catauto.automata.machine import DFA, KINDS, Machine, Mealy, Moore
 from catauto.errors import LearningError, first_unhashable
 
-__all__ = ["FunctionSystem", "MachineSystem", "StepSystem", "System", "until_difference"]
+__all__ = [
+    "REFUSED",
+    "FunctionSystem",
+    "MachineSystem",
+    "StepSystem",
+    "System",
+    "completed",
+    "partial_machine",
+    "until_difference",
+]
 
 
 class System:
@@ -280,16 +289,74 @@ class FunctionSystem(System):
         return self.intern(out)
 
 
+#: The output with which a system over a partial machine refuses an undefined input.
+REFUSED = "refused"
+
+
+def completed(machine: Machine, refusal: Hashable = REFUSED) -> Machine:
+    """A partial machine as the system a learner sees: an undefined input is refused
+    (Mealy: output ``refusal``; Moore: a state of output ``refusal``) and every input
+    after a refusal is refused too (a sink). A DFA's undefined inputs reject. A
+    complete machine is returned as it is.
+
+    >>> from catauto.automata import Mealy
+    >>> m = Mealy([[0, -1]], [[0, 0]], 0, "ab", ["ok"])
+    >>> completed(m).transduce("aba")
+    ['ok', 'refused', 'refused']
+    """
+    if machine.is_complete:
+        return machine
+    if machine.kind == "dfa":
+        return machine.complete()
+    if refusal in machine.outputs:
+        raise LearningError(
+            f"the refusal output {refusal!r} is already an output of the machine;"
+            " choose another refusal="
+        )
+    return machine.complete(refusal)
+
+
+def partial_machine(machine: Machine, refusal: Hashable = REFUSED) -> Machine:
+    """The inverse of :func:`completed`: a learned machine read back as a partial one.
+
+    Mealy: every transition with output ``refusal`` is removed; Moore: every state of
+    output ``refusal`` (and the transitions into it); a DFA: its rejecting sinks. What
+    is left is the reachable part, minimised.
+    """
+    delta = machine.delta.copy()
+    out = machine.output
+    if machine.kind == "mealy":
+        if refusal not in machine.outputs:
+            return machine.minimize()
+        delta[out == machine.outputs.index(refusal)] = -1
+        return machine.with_tables(delta, out, machine.initial).reachable().minimize()
+    if machine.kind == "dfa":
+        loops = (delta == np.arange(machine.n_states)[:, None]).all(axis=1)
+        gone = loops & ~machine.accepting
+    else:
+        if refusal not in machine.outputs:
+            return machine.minimize()
+        gone = out == machine.outputs.index(refusal)
+    if gone[machine.initial]:
+        return machine.minimize()  # the machine refuses everything: nothing to cut
+    delta[np.isin(delta, np.flatnonzero(gone))] = -1
+    return machine.with_tables(delta, out, machine.initial).reachable().minimize()
+
+
 class MachineSystem(System):
     """A known machine, run from its tables at list speed.
 
-    The machine must be complete (every transition defined) for words to have outputs;
-    an undefined step raises :class:`LearningError` naming the state and symbol.
+    A partial machine answers an undefined input with the output ``refusal`` and
+    refuses everything after it (see :func:`completed`; a DFA rejects): a refusal is an
+    observation like any other, and ``refusal`` is the natural ``error=`` of a teacher.
     """
 
-    def __init__(self, machine: Machine) -> None:
+    def __init__(self, machine: Machine, refusal: Hashable = REFUSED) -> None:
         if not isinstance(machine, Machine):
             raise LearningError(f"cannot teach a {type(machine).__name__}")
+        self.partial = not machine.is_complete
+        self.refusal = refusal if self.partial and machine.kind != "dfa" else None
+        machine = completed(machine, refusal)
         super().__init__(machine.inputs, machine.kind, machine.outputs)
         self.target = machine
         self._delta = machine.delta.tolist()

@@ -54,6 +54,7 @@ from catauto.automata.learn.active.cache import Cache
 from catauto.automata.learn.active.counter import Counter
 from catauto.automata.learn.active.pool import SystemPool
 from catauto.automata.learn.active.system import (
+    REFUSED,
     FunctionSystem,
     MachineSystem,
     StepSystem,
@@ -564,8 +565,13 @@ class ParallelTeacher(Teacher):
 
 
 class MachineTeacher(Teacher):
-    """A teacher that answers from a known, complete machine:
-    ``Teacher(MachineSystem(machine))``."""
+    """A teacher that answers from a known machine: ``Teacher(MachineSystem(machine))``.
+
+    A partial machine refuses an undefined input with the output ``refusal`` (see
+    :class:`~.system.MachineSystem`), and ``error`` is then ``refusal`` unless given
+    (pass ``error="auto"`` to have it found instead); read the learned machine back
+    with :func:`~.system.partial_machine`.
+    """
 
     def __init__(
         self,
@@ -574,8 +580,12 @@ class MachineTeacher(Teacher):
         keep_tests: bool = True,
         batch: int = 1,
         error: Hashable | None = None,
+        refusal: Hashable = REFUSED,
     ) -> None:
-        super().__init__(MachineSystem(machine), keep_tests=keep_tests, batch=batch, error=error)
+        system = MachineSystem(machine, refusal)
+        if error is None:
+            error = system.refusal
+        super().__init__(system, keep_tests=keep_tests, batch=batch, error=error)
 
 
 def as_teacher(system: Teacher | Machine) -> Teacher:
