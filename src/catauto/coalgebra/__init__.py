@@ -1,5 +1,6 @@
-"""Coalgebras, unfolds and the final coalgebra of streams."""
+"""Coalgebras, unfolds, the final coalgebra of streams and the behaviours of machines."""
 
+from catauto.coalgebra.behaviour import Behaviour, behaviour
 from catauto.coalgebra.core import Coalgebra, ana, hylo, refold, unfold
 from catauto.coalgebra.stream import Stream, iterate, streams, take, unfold_stream
 
@@ -14,6 +15,8 @@ __all__ = [
     "take",
     "iterate",
     "streams",
+    "Behaviour",
+    "behaviour",
 ]
 
 from catauto.coalgebra.partition import bfs_order, bisimilar, quotient, refine  # noqa: E402

@@ -36,6 +36,7 @@ from catauto.neural.fold import (
     scan,
     split_batch,
     unfold,
+    unfold_stream,
 )
 from catauto.neural.geometric import (
     circular_conv,
@@ -72,6 +73,7 @@ __all__ = [
     "scan",
     "split_batch",
     "unfold",
+    "unfold_stream",
     "run_mealy",
     "run_moore",
     "constant_state",

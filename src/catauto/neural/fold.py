@@ -48,6 +48,7 @@ machines all use it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,6 +59,7 @@ import numpy as np
 from jax import lax
 
 from catauto.algebra import Forest, InitialAlgebra, cata, flatten_forest, lists, terms
+from catauto.coalgebra import Stream
 from catauto.errors import CatautoError
 from catauto.functor import Constructor, Functor, Layer, Power
 from catauto.para import Para, Reparam, split_key
@@ -71,6 +73,7 @@ __all__ = [
     "pack_forest",
     "pack_lists",
     "unfold",
+    "unfold_stream",
     "run_mealy",
     "run_moore",
     "split_batch",
@@ -580,21 +583,93 @@ def foldl(alg: ParaAlgebra, *, initial: InitialAlgebra | Functor | None = None) 
 # --- unfolds and full RNNs (Para-coalgebras) ------------------------------------------------
 
 
-def unfold(coalg: Para, steps: int) -> Para:
-    """The stream unfold of a Para-coalgebra of ``StreamF``: ``coalg.apply(p, h) -> (y, h')``.
+def _stream_step(coalg: Para) -> Callable[[Any, Any, Any], tuple[Any, Any]]:
+    """The scan step of a ``StreamF`` Para-coalgebra: ``coalg.apply(p, h)`` is the core's
+    layer ``Layer("cons", y, (h',))`` or the pair ``(y, h')``."""
 
-    The result maps seeds ``h0: [B, ...]`` to the first ``steps`` outputs ``[B, steps, ...]``.
+    def step(p: Any, h: Any, _: Any) -> tuple[Any, Any]:
+        out = coalg.apply(p, h)
+        if isinstance(out, Layer):
+            if out.con != "cons" or len(out.kids) != 1:
+                raise CatautoError(
+                    f"a StreamF coalgebra returns Layer('cons', y, (h',)), got {out.con!r} "
+                    f"with {len(out.kids)} kids"
+                )
+            return out.kids[0], out.label
+        y, h2 = out
+        return h2, y
 
-    >>> counter = Para.lift(lambda h: (h, h + 1.0))
+    return step
+
+
+def _as_para(coalg: Para | Callable[[Any], Any]) -> Para:
+    """A :class:`Para`, or a parameterless coalgebra (a function, e.g. a core
+    :class:`~catauto.coalgebra.Coalgebra`) lifted to one."""
+    return coalg if isinstance(coalg, Para) else Para.lift(coalg)
+
+
+def unfold(coalg: Para | Callable[[Any], Any], steps: int) -> Para:
+    """The first ``steps`` outputs of the stream unfold of a Para-coalgebra of ``StreamF``.
+
+    ``coalg.apply(p, h)`` returns the core's layer ``Layer("cons", y, (h',))`` (the shape
+    :func:`catauto.coalgebra.unfold_stream` takes) or the pair ``(y, h')``; a
+    parameterless coalgebra (a plain function or a core ``Coalgebra``) is lifted with
+    ``Para.lift``. The result maps seeds ``h0: [B, ...]`` to ``[B, steps, ...]``, the
+    prefix of :func:`unfold_stream` (a lazily extended view of the whole stream).
+
+    >>> from catauto.functor import Layer
+    >>> counter = Para.lift(lambda h: Layer("cons", h, (h + 1.0,)))
     >>> unfold(counter, 4).apply((), jnp.array([0.0, 10.0])).tolist()
     [[0.0, 1.0, 2.0, 3.0], [10.0, 11.0, 12.0, 13.0]]
     """
-
-    def step(p: Any, h: Any, _: Any) -> tuple[Any, Any]:
-        y, h2 = coalg.apply(p, h)
-        return h2, y
-
+    coalg = _as_para(coalg)
+    step = _stream_step(coalg)
     return Para(coalg.init, lambda p, h0: scan(step, p, h0, None, length=steps)[1])
+
+
+@functools.lru_cache(maxsize=32)
+def _chunk_runner(coalg: Para, chunk: int) -> Callable[[Any, Any], tuple[Any, Any]]:
+    step = _stream_step(coalg)
+    return jax.jit(lambda p, h: scan(step, p, h, None, length=chunk))
+
+
+def unfold_stream(
+    coalg: Para | Callable[[Any], Any], params: Any, seed: Any, *, chunk: int = 16
+) -> Stream:
+    """The stream unfold of a Para-coalgebra of ``StreamF`` at ``params``, as a lazy
+    :class:`~catauto.coalgebra.Stream` (the lift of
+    :func:`catauto.coalgebra.unfold_stream`): elements ``y_0, y_1, ...`` (each a pytree
+    of ``[B, ...]`` for a batch of seeds ``[B, ...]``) computed ``chunk`` steps at a
+    time by one compiled scan, extended only when read past the computed prefix.
+
+    Its prefixes equal the core unfold of the same coalgebra,
+    ``unfold_stream(lambda h: coalg.apply(params, h), seed)``, and those of
+    :func:`unfold`; it satisfies the unfold equations ``head = y(seed)``,
+    ``tail = unfold_stream(next(seed))`` (``tests/test_neural_stream.py``).
+
+    >>> from catauto.coalgebra import take
+    >>> from catauto.functor import Layer
+    >>> doubling = Para(lambda key: 2.0, lambda p, h: Layer("cons", h, (p * h,)))
+    >>> s = unfold_stream(doubling, 2.0, jnp.array([1.0]), chunk=3)
+    >>> [float(y[0]) for y in take(s, 5)]
+    [1.0, 2.0, 4.0, 8.0, 16.0]
+    """
+    if chunk < 1:
+        raise CatautoError(f"unfold_stream: chunk must be >= 1, got {chunk}")
+    run = _chunk_runner(_as_para(coalg), chunk)
+
+    def from_state(h: Any) -> Stream:
+        h_end, ys = run(params, h)
+
+        def at(t: int) -> Stream:
+            y = jax.tree.map(lambda a: a[:, t], ys)
+            if t + 1 == chunk:
+                return Stream(y, lambda: from_state(h_end))
+            return Stream(y, lambda: at(t + 1))
+
+        return at(0)
+
+    return from_state(seed)
 
 
 def _batch_size(xs: Any) -> int:
