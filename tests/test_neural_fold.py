@@ -35,10 +35,10 @@ from catauto.neural import (
     run_mealy,
     run_moore,
     scan,
+    stream_prefix,
     tree_algebra,
     tree_lstm,
     tree_rnn,
-    unfold,
 )
 from catauto.testing import terms
 from catauto.testing import trees as tree_values
@@ -361,10 +361,10 @@ def test_tied_gradient_is_sum_of_untied_gradients(seed):
 # --- unfolds, Mealy and Moore runs equal their Python loops --------------------------------
 
 
-def test_unfold_equals_python_iteration():
+def test_stream_prefix_equals_python_iteration():
     coalg = Para(lambda key: 0.5, lambda p, h: (jnp.sin(h), p * h + 1.0))
     h0 = jnp.array([0.0, 1.0, -2.0])
-    ys = unfold(coalg, 6).apply(0.5, h0)
+    ys = stream_prefix(coalg, 6).apply(0.5, h0)
     h, want = h0, []
     for _ in range(6):
         y, h = coalg.apply(0.5, h)

@@ -2,6 +2,8 @@
 ``is_homomorphism`` on JAX arrays), their linear parts lie in the core's solved
 equivariant basis, and a plain dense layer fails the same check."""
 
+import inspect
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -17,6 +19,7 @@ from catauto.monad import (
     permutation_action,
     symmetric,
 )
+from catauto.monad import deepsets as core_deepsets
 from catauto.neural import (
     circular_conv,
     deepsets,
@@ -74,6 +77,7 @@ def test_circular_conv_weights_are_the_solved_circulant_basis():
 
 DEEPSETS = {pool: deepsets(3, 2, pool) for pool in ("mean", "sum")}
 DS_APPLY = {pool: jax.jit(layer.apply) for pool, layer in DEEPSETS.items()}
+DS_LIFT = {pool: jax.jit(deepsets(1, 1, pool).apply) for pool in ("mean", "sum")}
 DS_POOLED = {pool: jax.jit((layer >> sum_pool()).apply) for pool, layer in DEEPSETS.items()}
 
 
@@ -85,6 +89,19 @@ def test_deepsets_is_permutation_equivariant_and_pooling_invariant(seed, pool):
     act = set_action(S4)
     assert is_homomorphism(lambda v: DS_APPLY[pool](p, v), act, act, [x], atol=1e-5)
     assert is_invariant(lambda v: DS_POOLED[pool]((p, ()), v), act, [x])
+
+
+@settings(max_examples=10, deadline=None)
+@given(a=st.floats(-3, 3), b=st.floats(-3, 3), pool=st.sampled_from(["mean", "sum"]))
+def test_neural_deepsets_is_the_lift_of_the_core_layer(a, b, pool):
+    """One name, one meaning: neural.deepsets at (lam, gam, b) = ([[a]], [[b]], 0) is
+    catauto.monad.deepsets(a, b, pool), and the default pool is the core's."""
+    x = np.asarray(normal(7, (3, 4)))
+    p = {"lam": jnp.array([[a]]), "gam": jnp.array([[b]]), "b": jnp.zeros(1)}
+    got = np.asarray(DS_LIFT[pool](p, x[..., None]))[..., 0]
+    np.testing.assert_allclose(got, core_deepsets(a, b, pool)(x), rtol=1e-5, atol=1e-5)
+    assert inspect.signature(deepsets).parameters["pool"].default == "sum"
+    assert inspect.signature(core_deepsets).parameters["pool"].default == "sum"
 
 
 def test_deepsets_linear_part_is_the_two_parameter_layer():

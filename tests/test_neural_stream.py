@@ -1,7 +1,7 @@
-"""Neural unfolds are streams (issue 18, item 4): neural.unfold takes the core's StreamF
-coalgebra shape, and neural.unfold_stream is a lazily extended Stream whose prefixes equal
-the core unfold_stream of the same coalgebra and which satisfies the unfold equations
-(Eqs 13-14): head(unfold(x)) = o(x), tail(unfold(x)) = unfold(n(x))."""
+"""Neural unfolds are streams (issue 18, item 4): neural.stream_prefix takes the core's
+StreamF coalgebra shape, and neural.unfold_stream is a lazily extended Stream whose
+prefixes equal the core unfold_stream of the same coalgebra and which satisfies the unfold
+equations (Eqs 13-14): head(unfold(x)) = o(x), tail(unfold(x)) = unfold(n(x))."""
 
 import jax
 import jax.numpy as jnp
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from catauto.coalgebra import Coalgebra, Stream, take
 from catauto.coalgebra import unfold_stream as core_unfold_stream
 from catauto.functor import Layer, StreamF
-from catauto.neural import Para, dense, elman, unfold, unfold_stream
+from catauto.neural import Para, dense, elman, stream_prefix, unfold_stream
 
 H, K, CHUNK = 4, 7, 3  # K > 2 * CHUNK: the view is extended twice
 
@@ -28,7 +28,7 @@ def _apply(p, h):  # a StreamF Para-coalgebra in the core's shape: h -> cons(y, 
 
 
 COALG = Para(_init, _apply)
-PREFIX = jax.jit(unfold(COALG, K).apply)
+PREFIX = jax.jit(stream_prefix(COALG, K).apply)
 
 
 def _close(xs, ys):
@@ -66,9 +66,9 @@ def test_view_is_lazy_and_memoised():
     assert len(calls) == 1  # one compilation for every chunk of this stream
 
 
-def test_neural_unfold_takes_the_core_coalgebra_and_pairs():
+def test_stream_prefix_takes_the_core_coalgebra_and_pairs():
     core = Coalgebra(StreamF(), lambda n: Layer("cons", n % 3.0, (n + 1.0,)))
-    got = unfold(core, 5).apply((), jnp.array([0.0, 4.0]))
+    got = stream_prefix(core, 5).apply((), jnp.array([0.0, 4.0]))
     assert got.tolist() == [[0.0, 1.0, 2.0, 0.0, 1.0], [1.0, 2.0, 0.0, 1.0, 2.0]]
     pairs = Para.lift(lambda n: (n % 3.0, n + 1.0))  # the (y, h') shape still works
-    assert unfold(pairs, 5).apply((), jnp.array([0.0, 4.0])).tolist() == got.tolist()
+    assert stream_prefix(pairs, 5).apply((), jnp.array([0.0, 4.0])).tolist() == got.tolist()

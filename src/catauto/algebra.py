@@ -144,6 +144,8 @@ def hylo(
     >>> hylo(product, count_down, 5) == cata(product, ana(count_down, 5, lists()), lists())
     True
     """
+    for f in (coalg, alg):
+        _has_finite_terms(getattr(f, "functor", None))
     results: list[Any] = []
     stack: list[tuple[bool, Any]] = [(False, seed)]
     calls = 0
@@ -163,7 +165,7 @@ def hylo(
             )
         calls += 1
         if max_layers is not None and calls > max_layers:
-            raise CatautoError(f"unfold exceeded max_layers={max_layers}: is it well-founded?")
+            raise CatautoError(_too_deep(max_layers))
         stack.append((True, layer))
         stack.extend((False, k) for k in reversed(layer.kids))
     return results[0]
@@ -209,7 +211,13 @@ def ana(
     max_layers: int | None = None,
 ) -> Any:
     """The unfold of a well-founded coalgebra into ``initial`` (default: generic terms):
-    ``project ∘ ana(coalg) = fmap(ana(coalg)) ∘ coalg``.
+    ``project ∘ ana(coalg) = fmap(ana(coalg)) ∘ coalg``. ``unfold`` is an alias.
+
+    It builds a *finite* term, so a coalgebra of a functor without a nullary constructor
+    (``StreamF``, ``MooreF``, ``MealyF``) is refused at once; the unfold of a stream is
+    :func:`catauto.coalgebra.unfold_stream` (into the final coalgebra) and the behaviour
+    of a machine's state :func:`catauto.coalgebra.behaviour`. A coalgebra without a
+    ``functor`` that never stops runs until ``max_layers`` (forever when it is ``None``).
 
     >>> ana(lambda n: Layer("zero") if n == 0 else Layer("succ", None, (n - 1,)), 2)
     Layer(con='succ', label=None, kids=(Layer(con='succ', label=None, kids=(Layer(con='zero', label=None, kids=()),)),))
@@ -220,6 +228,7 @@ def ana(
         functor = getattr(coalg, "functor", None)
         return hylo(functor.check if functor else _identity, coalg, seed, max_layers)
     initial = _initial(initial)
+    _has_finite_terms(initial.functor)
     _agree(coalg, initial.functor)
     if initial.build is not None:
         return initial.build(coalg, seed, max_layers)
@@ -240,6 +249,24 @@ def foldl(step: Callable[[Any, Any], Any], init: Any, xs: Iterable) -> Any:
     for x in xs:
         h = step(h, x)
     return h
+
+
+def _too_deep(max_layers: int) -> str:
+    return (
+        f"unfold exceeded max_layers={max_layers}: is it well-founded? An unfold that never "
+        "reaches a nullary constructor (a stream, a machine's run) never ends; for streams "
+        "use catauto.coalgebra.unfold_stream, for machines catauto.coalgebra.behaviour"
+    )
+
+
+def _has_finite_terms(functor: Functor | None) -> None:
+    """``ana``/``hylo`` build finite terms: refuse, at once, a functor that has none."""
+    if functor is not None and not any(c.arity == 0 for c in functor.constructors):
+        raise CatautoError(
+            f"{functor.name} has no nullary constructor, so it has no finite terms and its "
+            "unfold (ana) would never end: for streams use catauto.coalgebra.unfold_stream "
+            "(the final coalgebra), for Moore/Mealy machines catauto.coalgebra.behaviour"
+        )
 
 
 def _identity(x: Any) -> Any:
@@ -317,7 +344,7 @@ def lists(A: Iterable | None = None) -> InitialAlgebra:
         while True:
             layer = F.check(coalg(seed))
             if max_layers is not None and len(out) >= max_layers:  # counted like hylo
-                raise CatautoError(f"unfold exceeded max_layers={max_layers}: is it well-founded?")
+                raise CatautoError(_too_deep(max_layers))
             if layer.con == "nil":
                 return tuple(out)
             out.append(layer.label)

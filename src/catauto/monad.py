@@ -654,6 +654,9 @@ def circulant(w: Sequence[float]) -> Callable[[Any], Any]:
 def deepsets(a: float, b: float, pool: str = "sum") -> Callable[[Any], Any]:
     """DeepSets' layer ``x -> a x + b pool(x)`` on ``(..., n)`` (pool ``"sum"`` or
     ``"mean"`` over the last axis); commutes with every permutation of coordinates.
+    Its lift to Para, with learned weights and channels, is
+    ``catauto.neural.deepsets(d_in, d_out, pool)`` (the same map at ``lam = [[a]]``,
+    ``gam = [[b]]``, ``b = 0``).
 
     >>> deepsets(2.0, 1.0)(np.array([1.0, 2.0, 3.0]))
     array([ 8., 10., 12.])

@@ -10,7 +10,11 @@ the result is a finite term of the initial algebra, built by :func:`catauto.alge
 >>> ana(digits, 1234, lists())
 (4, 3, 2, 1)
 
-Infinite behaviour (streams) lives in :mod:`catauto.coalgebra.stream`.
+``unfold`` here *is* :func:`catauto.algebra.ana` (re-exported, one function): the unfold
+into the initial algebra, which ends only for well-founded coalgebras. Infinite
+behaviour has its own names: streams, the final coalgebra of ``StreamF``, are built by
+:func:`catauto.coalgebra.unfold_stream` (:mod:`catauto.coalgebra.stream`), and the
+behaviour of a Moore/Mealy machine's state is :func:`catauto.coalgebra.behaviour`.
 """  # noqa: E501
 
 from __future__ import annotations

@@ -48,7 +48,10 @@ class Stream:
 
     @classmethod
     def unfold(cls, out: Callable[[Any], Any], next: Callable[[Any], Any], seed: Any) -> Stream:
-        """The stream ``out(seed), out(next(seed)), out(next(next(seed))), ...``."""
+        """The stream ``out(seed), out(next(seed)), out(next(next(seed))), ...``: the same
+        map as :func:`unfold_stream` of the coalgebra ``x ↦ cons(out(x), next(x))``, given
+        by its two components (one concept, spelled two ways; the tests check they agree).
+        It is lazier: ``next`` runs only when the tail is read."""
         return cls(out(seed), lambda: cls.unfold(out, next, next(seed)))
 
     def observe(self) -> Layer:

@@ -35,7 +35,7 @@ from catauto.neural.fold import (
     run_moore,
     scan,
     split_batch,
-    unfold,
+    stream_prefix,
     unfold_stream,
 )
 from catauto.neural.geometric import (
@@ -72,7 +72,7 @@ __all__ = [
     "pack_lists",
     "scan",
     "split_batch",
-    "unfold",
+    "stream_prefix",
     "unfold_stream",
     "run_mealy",
     "run_moore",

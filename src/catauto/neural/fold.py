@@ -29,7 +29,8 @@ take the same inputs: encoded arrays, or lists of labels that go through the alg
 encoders (:func:`pack_lists`).
 
 :func:`scan` is *the* batched scan: both list folds, Mealy and Moore runs
-(:func:`run_mealy`, :func:`run_moore`), stream unfolds (:func:`unfold`) and compiled
+(:func:`run_mealy`, :func:`run_moore`), stream unfolds (:func:`stream_prefix`,
+:func:`unfold_stream`) and compiled
 machines all use it.
 
 >>> import jax, jax.numpy as jnp
@@ -72,7 +73,7 @@ __all__ = [
     "foldl",
     "pack_forest",
     "pack_lists",
-    "unfold",
+    "stream_prefix",
     "unfold_stream",
     "run_mealy",
     "run_moore",
@@ -608,8 +609,9 @@ def _as_para(coalg: Para | Callable[[Any], Any]) -> Para:
     return coalg if isinstance(coalg, Para) else Para.lift(coalg)
 
 
-def unfold(coalg: Para | Callable[[Any], Any], steps: int) -> Para:
-    """The first ``steps`` outputs of the stream unfold of a Para-coalgebra of ``StreamF``.
+def stream_prefix(coalg: Para | Callable[[Any], Any], steps: int) -> Para:
+    """The first ``steps`` outputs of the stream unfold of a Para-coalgebra of ``StreamF``
+    (:func:`unfold_stream`), as one jit-able Para.
 
     ``coalg.apply(p, h)`` returns the core's layer ``Layer("cons", y, (h',))`` (the shape
     :func:`catauto.coalgebra.unfold_stream` takes) or the pair ``(y, h')``; a
@@ -619,7 +621,7 @@ def unfold(coalg: Para | Callable[[Any], Any], steps: int) -> Para:
 
     >>> from catauto.functor import Layer
     >>> counter = Para.lift(lambda h: Layer("cons", h, (h + 1.0,)))
-    >>> unfold(counter, 4).apply((), jnp.array([0.0, 10.0])).tolist()
+    >>> stream_prefix(counter, 4).apply((), jnp.array([0.0, 10.0])).tolist()
     [[0.0, 1.0, 2.0, 3.0], [10.0, 11.0, 12.0, 13.0]]
     """
     coalg = _as_para(coalg)
@@ -644,7 +646,7 @@ def unfold_stream(
 
     Its prefixes equal the core unfold of the same coalgebra,
     ``unfold_stream(lambda h: coalg.apply(params, h), seed)``, and those of
-    :func:`unfold`; it satisfies the unfold equations ``head = y(seed)``,
+    :func:`stream_prefix`; it satisfies the unfold equations ``head = y(seed)``,
     ``tail = unfold_stream(next(seed))`` (``tests/test_neural_stream.py``).
 
     >>> from catauto.coalgebra import take

@@ -7,7 +7,8 @@ core's :func:`catauto.monad.is_homomorphism` on JAX arrays.
 
 - :func:`circular_conv`: ``Z_n`` shifting the last axis (cyclic convolution; its weight
   matrices are exactly the circulants, the span of ``equivariant_basis`` for shifts);
-- :func:`deepsets`: ``S_n`` permuting the elements of a set ``[..., n, d]``;
+- :func:`deepsets`: ``S_n`` permuting the elements of a set ``[..., n, d]`` (the lift
+  of the core's :func:`catauto.monad.deepsets`);
 - :func:`message_passing`: ``S_n`` relabelling the nodes of a graph, acting on node
   features ``X: [..., n, d]`` and adjacency ``A: [..., n, n]`` together.
 
@@ -70,13 +71,17 @@ def circular_conv(n: int, c_in: int = 1, c_out: int = 1) -> Para:
     return Para(init, apply)
 
 
-def deepsets(d_in: int, d_out: int, pool: str = "mean") -> Para:
-    """DeepSets' permutation-equivariant layer (Zaheer et al. 2017) on sets of ``n``
-    elements: ``x: [..., n, d_in] -> [..., n, d_out]``,
-    ``y = x @ lam + pool(x) @ gam + b`` with ``pool`` the mean or sum over the set.
+def deepsets(d_in: int, d_out: int, pool: str = "sum") -> Para:
+    """DeepSets' permutation-equivariant layer (Zaheer et al. 2017) as a Para: the lift of
+    :func:`catauto.monad.deepsets` (``x -> a x + b pool(x)``) to ``d_in -> d_out``
+    channels, with the weights as the parameter. On sets of ``n`` elements,
+    ``x: [..., n, d_in] -> [..., n, d_out]``, ``y = x @ lam + pool(x) @ gam + b`` with
+    ``pool`` the sum (default, as in the core) or the mean over the set. With one
+    channel, ``lam = [[a]]``, ``gam = [[b]]`` and ``b = 0`` it *is* the core layer
+    ``monad.deepsets(a, b, pool)`` on ``[..., n]`` (``tests/test_neural_geometric.py``).
     """
     if pool not in ("mean", "sum"):
-        raise CatautoError(f"deepsets: pool must be 'mean' or 'sum', got {pool!r}")
+        raise CatautoError(f"deepsets: pool must be 'sum' or 'mean', got {pool!r}")
 
     def init(key: Any) -> dict:
         k1, k2 = split_key(as_key(key), 2)
