@@ -170,6 +170,18 @@ def test_tree_fold_equals_eager_cata(kind, ts):
             np.testing.assert_allclose(g[i], w, atol=1e-5)
 
 
+def test_para_algebra_is_the_core_lax_algebra():
+    """ParaAlgebra.lax() is the core's LaxAlgebra of the same cells: its fold's square
+    commutes up to Δ, and the batched fold equals its fold."""
+    p = RNN_ALG.init(jax.random.key(3))
+    lax = RNN_ALG.lax()
+    lhs, rhs = lax.square()
+    t = TreeF(range(10)).layer
+    term = t("node", None, t("leaf", 3), t("node", None, t("leaf", 1), t("leaf", 4)))
+    np.testing.assert_allclose(lhs(p, term), rhs.reparam(lax.copy)(p, term), atol=1e-6)
+    np.testing.assert_allclose(fold(RNN_ALG).apply(p, [term])[0], lhs(p, term), atol=1e-5)
+
+
 def test_same_bucket_does_not_recompile():
     traces = []
 

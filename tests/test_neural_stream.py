@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catauto.coalgebra import Coalgebra, Stream, take
+from catauto.coalgebra import Coalgebra, LaxCoalgebra, Stream, take
 from catauto.coalgebra import unfold_stream as core_unfold_stream
 from catauto.functor import Layer, StreamF
 from catauto.neural import Para, dense, elman, stream_prefix, unfold_stream
@@ -51,6 +51,8 @@ def test_neural_stream_prefixes_equal_the_core_unfold(seed):
     layer = COALG.apply(p, h0)
     _close([view.head], [layer.label])
     _close(take(view.tail, K), take(unfold_stream(COALG, p, layer.kids[0], chunk=CHUNK), K))
+    # and the core's Para-coalgebra, which hands p to every step through the strength
+    _close(take(view, K), take(LaxCoalgebra(StreamF(), COALG).unfold_stream(p, h0), K))
 
 
 def test_view_is_lazy_and_memoised():

@@ -31,19 +31,24 @@ from typing import Any
 
 import numpy as np
 
+from catauto.algebra import InitialAlgebra, hylo, terms
 from catauto.errors import CatautoError
+from catauto.functor import Functor, Layer
 
 __all__ = [
     "Key",
+    "LaxAlgebra",
     "Para",
     "Reparam",
     "Split",
     "assoc",
     "copy",
     "delete",
+    "lift",
     "lunitor",
     "register_split",
     "split_key",
+    "strength",
     "swap",
     "tensor",
     "unassoc",
@@ -269,3 +274,125 @@ def _as_para(f: Para | Callable[[Any], Any]) -> Para:
     if callable(f):
         return Para.lift(f)
     raise CatautoError(f"cannot compose a Para with {type(f).__name__} (not callable)")
+
+
+# --- Para(F): lifting a polynomial functor by its strength; lax algebras ------------------
+
+
+def strength(functor: Functor, p: Any, layer: Layer) -> Layer:
+    """The actegorical strength ``σ_{P,A}: P ▶ F(A) -> F(P ▶ A)`` of a polynomial functor
+    (``P ▶ A = P × A``): hand the one parameter ``p`` to every recursive position,
+    ``(p, c(l, a_1, ..., a_n)) -> c(l, (p, a_1), ..., (p, a_n))``. A nullary constructor
+    discards ``p`` (``!``); an ``n``-ary one copies it ``n`` times (``Δ``).
+
+    Laws (``tests/test_para.py``, as properties): unit ``F(lunitor) ∘ σ_{I,A} = lunitor``;
+    associativity ``F(unassoc) ∘ σ_{P,Q▶A} ∘ (P ▶ σ_{Q,A}) = σ_{P⊗Q,A} ∘ unassoc``;
+    naturality in ``A`` (``σ ∘ (P ▶ F f) = F(P ▶ f) ∘ σ``) and in ``P``
+    (``σ ∘ (r ▶ F A) = F(r ▶ A) ∘ σ`` for a reparametrisation ``r``).
+
+    >>> from catauto.functor import TreeF
+    >>> strength(TreeF(), "p", Layer("node", None, (1, 2)))
+    Layer(con='node', label=None, kids=(('p', 1), ('p', 2)))
+    """
+    functor.check(layer)
+    return Layer(layer.con, layer.label, tuple((p, a) for a in layer.kids))
+
+
+def lift(functor: Functor, f: Para) -> Para:
+    """``Para(F)(P, f) = (P, F(f) ∘ σ)``: the lift of a parametric map ``f: P ▶ A -> B``
+    to ``P ▶ F(A) -> F(B)``, applying ``f`` with the *same* ``p`` at every recursive
+    position (that sameness is the strength's Δ, and nowhere else).
+
+    ``lift`` is a functor on Para (tested): ``lift(f >> g) == lift(f) >> lift(g)`` at the
+    same parameter, ``lift(identity) == identity``, ``lift(f.reparam(r)) ==
+    lift(f).reparam(r)``.
+
+    >>> from catauto.functor import ListF
+    >>> scale = Para(lambda key: 2.0, lambda p, x: p * x)
+    >>> lift(ListF(), scale)(3.0, Layer("cons", "a", (5.0,)))
+    Layer(con='cons', label='a', kids=(15.0,))
+    """
+    return Para(
+        f.init, lambda p, layer: functor.fmap(lambda pa: f.apply(*pa), strength(functor, p, layer))
+    )
+
+
+@dataclass(frozen=True)
+class LaxAlgebra:
+    """A Para-algebra of a polynomial functor ``F``, read as a *lax* algebra of
+    ``Para(F)`` (Gavranović et al., Def F.2, Thm G.10): ``cell: P ▶ F(A) -> A``.
+
+    Its fold :meth:`fold` is the Para ``(P, h)`` whose square commutes *up to* the
+    2-cell ``Δ_P`` (:meth:`square`): ``h ∘ embed = (lift(F, h) >> cell) ∘ Δ_P``; the two
+    sides have parameters ``P`` and ``P × P``, and no strict equation relates them. The
+    comonoid that this lax structure uses is :attr:`copy` (``Δ``, from the square at
+    every layer with kids) and :attr:`discard` (``!``, from the square at nullary
+    layers, whose lifted fold reads no parameter).
+
+    Checked on running code (``tests/test_para.py``, properties over terms, parameters
+    and functors): the square commutes at ``Δ`` and generally fails at an untied pair
+    ``(p, q)`` (laxness is real); counit: at nullary layers the square commutes with
+    ``(! ⊗ id) ∘ Δ`` (the lifted fold gets the unit parameter); coassociativity: the
+    square unrolled twice commutes with both ``(Δ ⊗ id) ∘ Δ`` and
+    ``unassoc ∘ (id ⊗ Δ) ∘ Δ``; cocommutativity: ``swap ∘ Δ`` works as well as ``Δ``.
+    Only stated: the coherence axioms of Def F.2 between these 2-cells in the
+    bicategory Para (all of them are composites of copies, deletions and the structural
+    isomorphisms, which are equalities on parameter values here), and that ``(Δ, !)``
+    is natural in ``P`` with respect to every reparametrisation.
+
+    >>> from catauto.algebra import lists
+    >>> from catauto.functor import ListF
+    >>> horner = LaxAlgebra(ListF(), Para(lambda key: 10,
+    ...     lambda p, l: 0 if l.con == "nil" else p * l.kids[0] + l.label))
+    >>> horner.fold(lists())(10, (1, 2, 3))
+    321
+    """
+
+    functor: Functor
+    cell: Para
+
+    @property
+    def copy(self) -> Reparam:
+        """``Δ_P: P -> P × P`` as a 2-cell (parameter ``P`` initialised like the cell)."""
+        return Reparam(self.cell.init, copy)
+
+    @property
+    def discard(self) -> Reparam:
+        """``!_P: P -> I`` as a 2-cell."""
+        return Reparam(self.cell.init, delete)
+
+    def fold(self, initial: InitialAlgebra | Functor | None = None) -> Para:
+        """The fold ``(P, h)``: ``h(p, x)`` folds ``x`` (a value of ``initial``, default
+        the generic terms) with the cell at every node reading the parameter that the
+        strength ``σ`` delivered to it; equal to ``cata`` of ``cell(p, -)``."""
+        F = self.functor
+        mu = _mu(F, initial)
+
+        def coalg(px: tuple) -> Layer:  # σ(p, project x), the node's p kept in its label
+            p, x = px
+            layer = strength(F, p, mu.project(x))
+            return Layer(layer.con, (p, layer.label), layer.kids)
+
+        def alg(layer: Layer) -> Any:
+            p, label = layer.label
+            return self.cell.apply(p, Layer(layer.con, label, layer.kids))
+
+        return Para(self.cell.init, lambda p, x: hylo(alg, coalg, (p, x)))
+
+    def square(self, initial: InitialAlgebra | Functor | None = None) -> tuple[Para, Para]:
+        """The two sides of the fold's square on a layer ``F(μF)`` of values of
+        ``initial``: ``lhs = h ∘ embed`` (parameter ``P``) and
+        ``rhs = lift(F, h) >> cell`` (parameter ``(P, P)``, application order).
+        They agree after reparametrising ``rhs`` by :attr:`copy`:
+        ``lhs(p, x) == rhs.reparam(self.copy)(p, x)``.
+        """
+        mu = _mu(self.functor, initial)
+        h = self.fold(initial)
+        lhs = Para(self.cell.init, lambda p, layer: h.apply(p, mu.embed(layer)))
+        return lhs, lift(self.functor, h) >> self.cell
+
+
+def _mu(functor: Functor, initial: InitialAlgebra | Functor | None) -> InitialAlgebra:
+    if initial is None or isinstance(initial, Functor):
+        return terms(functor if initial is None else initial)
+    return initial

@@ -2,6 +2,7 @@
 
 from catauto.coalgebra.behaviour import Behaviour, behaviour
 from catauto.coalgebra.core import Coalgebra, ana, hylo, refold, unfold
+from catauto.coalgebra.lax import LaxCoalgebra
 from catauto.coalgebra.stream import Stream, iterate, streams, take, unfold_stream
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "streams",
     "Behaviour",
     "behaviour",
+    "LaxCoalgebra",
 ]
 
 from catauto.coalgebra.partition import bfs_order, bisimilar, quotient, refine  # noqa: E402

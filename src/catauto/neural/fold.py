@@ -2,10 +2,14 @@
 
 A **Para-algebra** of a polynomial functor ``F`` is one Para cell per constructor, all
 reading one shared parameter ``p`` (:class:`ParaAlgebra`). Folding it over a term uses
-the same ``p`` at every node: the weight tying of a recursive network is the copy map
-Δ that the fold inserts, not a convention (``tests/test_neural_fold.py`` checks that the
-gradient through the tied ``p`` is the sum of the per-node gradients of the untied
-network).
+the same ``p`` at every node: ``F`` is lifted to Para by its strength
+``σ: P ▶ F(A) -> F(P ▶ A)`` (:func:`catauto.para.strength`, :func:`catauto.para.lift`),
+and the fold is the lax algebra map whose square commutes up to ``Δ``
+(:class:`catauto.para.LaxAlgebra`, which :meth:`ParaAlgebra.cata` runs eagerly; the
+batched folds below hand the one ``p`` to every cell call in the same way). The weight
+tying of a recursive network is that copy map Δ, not a convention
+(``tests/test_neural_fold.py`` checks that the gradient through the tied ``p`` is the
+sum of the per-node gradients of the untied network).
 
 The **fold** of a Para-algebra means one thing: the categorical fold, the unique
 algebra map out of the initial algebra, equal to the core's :func:`catauto.algebra.cata`
@@ -59,11 +63,11 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from catauto.algebra import Forest, InitialAlgebra, cata, flatten_forest, lists, terms
+from catauto.algebra import Forest, InitialAlgebra, flatten_forest, lists, terms
 from catauto.coalgebra import Stream
 from catauto.errors import CatautoError
 from catauto.functor import Constructor, Functor, Layer, Power
-from catauto.para import Para, Reparam, split_key
+from catauto.para import LaxAlgebra, Para, Reparam, split_key
 
 __all__ = [
     "ParaAlgebra",
@@ -245,14 +249,19 @@ class ParaAlgebra:
         return jax.tree.map(lambda a: a[0], out)
 
     def as_para(self) -> Para:
-        """This algebra as one Para ``F(X) -> X`` on unbatched layers."""
+        """This algebra as one Para ``P ▶ F(X) -> X`` on unbatched layers."""
         return Para(self.init, self.apply_layer)
 
+    def lax(self) -> LaxAlgebra:
+        """This algebra as the core's lax algebra of ``Para(F)``
+        (:class:`catauto.para.LaxAlgebra`): its fold hands ``p`` to every node through
+        the strength ``σ``, and its square commutes up to ``Δ``."""
+        return LaxAlgebra(self.functor, self.as_para())
+
     def cata(self, params: Any, value: Any, initial: InitialAlgebra | None = None) -> Any:
-        """Eager per-node fold with the core's ``cata`` (reference semantics, slow)."""
-        return cata(
-            lambda layer: self.apply_layer(params, layer), value, initial or terms(self.functor)
-        )
+        """Eager per-node fold, the reference semantics (slow): the fold of
+        :meth:`lax`, i.e. the core's ``cata`` with every cell reading ``params``."""
+        return self.lax().fold(initial or terms(self.functor)).apply(params, value)
 
 
 @dataclass(frozen=True)
@@ -645,7 +654,9 @@ def unfold_stream(
     time by one compiled scan, extended only when read past the computed prefix.
 
     Its prefixes equal the core unfold of the same coalgebra,
-    ``unfold_stream(lambda h: coalg.apply(params, h), seed)``, and those of
+    ``unfold_stream(lambda h: coalg.apply(params, h), seed)``, the unfold of the core
+    Para-coalgebra ``LaxCoalgebra(StreamF(), coalg).unfold_stream(params, seed)`` (which
+    hands ``params`` to every step through the strength), and those of
     :func:`stream_prefix`; it satisfies the unfold equations ``head = y(seed)``,
     ``tail = unfold_stream(next(seed))`` (``tests/test_neural_stream.py``).
 
