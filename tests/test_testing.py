@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from catauto.automata import DFA, MachineError, Mealy, Moore, learn
 from catauto.neural import compile_machine
+from catauto.para import Para
 from catauto.testing import (
     all_words,
     assert_equivalent,
@@ -159,8 +160,30 @@ def test_a_dict_built_and_a_learned_machine_mean_the_same():
     assert_same_semantics(SPEC, para, weights, model_alphabets=learned)
 
 
-def test_read_in_the_wrong_alphabet_order_the_failure_says_how_it_read_the_model():
+def test_a_compiled_para_carries_its_alphabets_and_the_check_reads_them():
     para, weights = compile_machine(SPEC)
+    assert isinstance(para, Para) and (para.inputs, para.outputs) == (SPEC.inputs, SPEC.outputs)
+    learned = learned_from_traces()  # the same machine, its alphabets in another order
+    assert_same_semantics(learned, para, weights)  # no model_alphabets needed
+    locked = Mealy.from_dict(
+        {"out": {"user": ("ok", "named"), "pass": ("err", "out")},
+         "named": {"user": ("err", "named"), "pass": ("err", "named")}},
+        initial="out",
+    )  # fmt: skip
+    with pytest.raises(AssertionError) as failure:  # read by symbol, and no hint: it knows
+        assert_same_semantics(locked, para, weights, max_len=2)
+    assert str(failure.value) == (
+        "neural and symbolic semantics differ on 1 of 7 words; first ('user', 'pass'):"
+        " neural ['ok', 'ok'], symbolic ['ok', 'err']"
+    )
+    # an explicit model_alphabets still wins; a composite is a plain Para without them
+    assert_same_semantics(learned, para, weights, model_alphabets=SPEC)
+    assert not hasattr(para >> Para.identity(), "inputs")
+
+
+def test_read_in_the_wrong_alphabet_order_the_failure_says_how_it_read_the_model():
+    compiled, weights = compile_machine(SPEC)
+    para = Para(compiled.init, compiled.apply)  # a model that does not carry its alphabets
     with pytest.raises(AssertionError) as failure:
         assert_same_semantics(learned_from_traces(), para, weights, max_len=2)
     assert str(failure.value) == (

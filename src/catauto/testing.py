@@ -291,6 +291,14 @@ def _as_indices(got: np.ndarray) -> np.ndarray:
     )
 
 
+def _carries_alphabets(model: Any) -> bool:
+    """Whether ``model`` carries the alphabets of its indices: ``inputs`` and ``outputs``
+    tuples, as :class:`catauto.neural.compile.CompiledPara` does (a plain Para has none)."""
+    return isinstance(getattr(model, "inputs", None), tuple) and isinstance(
+        getattr(model, "outputs", None), tuple
+    )
+
+
 def assert_same_semantics(
     machine: Any,
     neural_model: Any,
@@ -307,10 +315,11 @@ def assert_same_semantics(
     The model reads and writes indices: ``neural_model.apply(params, (W, lengths))``
     takes input indices ``W: int[B, T]`` and returns what a compiled machine returns
     (DFA ``bool[B]``; Moore ``int[B, T + 1]``, Mealy ``int[B, T]`` output indices, -1
-    for "undefined"). A Para does not carry the alphabets its indices stand for, so they
-    are those of ``model_alphabets``: anything with ``inputs`` and ``outputs`` tuples,
-    usually the machine the model was compiled from (``compile_machine(spec)``:
-    ``model_alphabets=spec``) or extracted into; by default ``machine``'s own. Words are
+    for "undefined"). The alphabets its indices stand for are those of
+    ``model_alphabets``: anything with ``inputs`` and ``outputs`` tuples, usually the
+    machine the model was compiled from or extracted into. By default they are the
+    model's own when it carries them (the Para of ``compile_machine(spec)`` has
+    ``spec``'s as ``inputs`` and ``outputs``), else ``machine``'s. Words are
     encoded into the model's input order and its outputs read back as symbols, so two
     machines that differ only in the order of their alphabets (one built with
     ``Mealy.from_dict``, in order of appearance, one learned from traces, sorted) compare
@@ -331,6 +340,7 @@ def assert_same_semantics(
     >>> assert_same_semantics(spec, para, weights)
     >>> sorted_spec = Mealy(spec.delta[:, ::-1], spec.output[:, ::-1], 0,
     ...                     ("wait", "press"), spec.outputs)   # the same machine
+    >>> assert_same_semantics(sorted_spec, para, weights)  # para carries spec's alphabets
     >>> assert_same_semantics(sorted_spec, para, weights, model_alphabets=spec)
     >>> stuck = Mealy([[0, 0]], [[0, 1]], 0, ("press", "wait"), ("on!", "-"))
     >>> assert_same_semantics(stuck, para, weights, model_alphabets=spec)
@@ -340,6 +350,8 @@ def assert_same_semantics(
     ('press', 'press'): neural ['on!', 'off!'], symbolic ['on!', 'on!']
     (their output alphabets differ: only the model has ['off!'])
     """
+    if model_alphabets is None and _carries_alphabets(neural_model):
+        model_alphabets = neural_model  # a compiled Para knows its alphabets
     alphabets = machine if model_alphabets is None else model_alphabets
     model_inputs, model_outputs = tuple(alphabets.inputs), tuple(alphabets.outputs)
     names = ("the machine", "the model")

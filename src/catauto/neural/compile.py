@@ -31,6 +31,8 @@ Moore ``[B, T + 1, n_out]``, Mealy ``[B, T, n_out]``), differentiable in the wei
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -43,7 +45,7 @@ from catauto.errors import CatautoError
 from catauto.neural.fold import scan, split_batch
 from catauto.para import Para
 
-__all__ = ["checked_batch", "compile_machine", "machine_weights"]
+__all__ = ["CompiledPara", "checked_batch", "compile_machine", "machine_weights"]
 
 Array = jax.Array
 
@@ -143,14 +145,33 @@ def _run(kind: str, scores: bool, p: dict, words: Array, lengths: Array | None) 
     return ys if scores else _decode(ys)
 
 
+@dataclass(frozen=True)
+class CompiledPara(Para):
+    """The :class:`~catauto.para.Para` of :func:`compile_machine`, which also carries the
+    alphabets its indices stand for: ``inputs`` and ``outputs``, the compiled machine's
+    (``catauto.testing.assert_same_semantics`` reads them). It composes like any Para;
+    a composite (``>>``, ``@``, ``reparam``) is a plain Para without them.
+
+    >>> from catauto.automata import DFA
+    >>> para, _ = compile_machine(DFA([[1, 0], [0, 1]], [True, False], inputs="ab"))
+    >>> isinstance(para, Para), para.inputs, para.outputs
+    (True, ('a', 'b'), (False, True))
+    """
+
+    inputs: tuple[Hashable, ...] = ()
+    outputs: tuple[Hashable, ...] = ()
+
+
 def compile_machine(
     m: Machine, scores: bool = False, size: int | None = None
-) -> tuple[Para, dict[str, Array]]:
+) -> tuple[CompiledPara, dict[str, Array]]:
     """``(para, params)`` whose ``para.apply(params, batch)`` equals ``m``'s symbolic run.
 
     ``para.init`` ignores its key and returns the compiled weights (so the Para composes
     and trains like any other; see the module doc for shapes and the batch format).
-    ``size`` pads the state dimension (see :func:`machine_weights`).
+    ``size`` pads the state dimension (see :func:`machine_weights`). The Para is a
+    :class:`CompiledPara`: it carries ``m``'s alphabets as ``para.inputs`` and
+    ``para.outputs``.
     """
     params = {name: jnp.asarray(w) for name, w in machine_weights(m, size).items()}
     kind = "dfa" if isinstance(m, DFA) else "mealy" if isinstance(m, Mealy) else "moore"
@@ -158,4 +179,5 @@ def compile_machine(
     def apply(p: dict, batch: Any) -> Array:
         return _run(kind, scores, p, *checked_batch(m, batch))
 
-    return Para(lambda key: params, apply), params
+    para = CompiledPara(lambda key: params, apply, tuple(m.inputs), tuple(m.outputs))
+    return para, params
