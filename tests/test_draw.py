@@ -242,3 +242,46 @@ def test_openssh_drawn_readably_fits_4000_pixels(tmp_path: Path) -> None:
     width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
     assert max(width, height) <= 4000
     assert all(len(a["label"]) <= 40 for _, _, a in _edges(to_dot(m, max_label=40)))
+
+
+# -- numbering a machine like another -------------------------------------------------------
+
+
+def _permuted(m, perm: list[int]):
+    """``m`` with state ``q`` renumbered ``perm[q]`` (the same machine, other numbers)."""
+    inverse = [perm.index(i) for i in range(len(perm))]
+    moved = [[perm[t] if t >= 0 else -1 for t in m.delta[q]] for q in inverse]
+    output = [m.output[q] for q in inverse]
+    return m.with_tables(moved, output, perm[m.initial])
+
+
+@settings(max_examples=60, deadline=None)
+@given(format_machines(), st.randoms(use_true_random=False))
+def test_an_isomorphic_machine_is_drawn_with_the_other_ones_numbers(m, rnd) -> None:
+    """Renumbered states drawn with ``numbering_like`` give the very same DOT text (so
+    Graphviz lays both out alike), and reading it back gives the reference's numbering."""
+    like = m.reachable()
+    perm = list(range(like.n_states))
+    rnd.shuffle(perm)
+    other = _permuted(like, perm)
+    numbering = draw.numbering_like(other, like)
+    assert numbering == [perm.index(q) for q in range(like.n_states)]
+    assert to_dot(other, numbering=numbering) == to_dot(like)
+    assert to_dot(other, numbering=numbering, max_label=24) == to_dot(like, max_label=24)
+    back = from_dot(to_dot(other, numbering=numbering))
+    assert back.delta.tolist() == like.delta.tolist() and back.initial == like.initial
+
+
+def test_numbering_like_says_none_unless_isomorphic() -> None:
+    assert draw.numbering_like(DFA3, DFA3) == [0, 1, 2]
+    other = DFA([[1, 1], [2, 0], [2, 2]], [False, True, True], inputs=["a", "b"])
+    assert draw.numbering_like(other, DFA3) is None  # an output differs
+    assert draw.numbering_like(DFA3, DFA3.minimize()) in (None, [0, 1, 2])
+    assert draw.numbering_like(DFA3, MEALY) is None  # another kind
+    bigger = DFA([[1, 1], [2, 0], [2, 2], [3, 3]], [False, True, False, False], inputs="ab")
+    assert draw.numbering_like(bigger, DFA3) is None  # a state the start does not reach
+    assert draw.numbering_like(DFA3, bigger) == [0, 1, 2]  # like's extra state is unused
+    for bad in ([0, 1], [0, 0, 1], [0, 1, -1]):
+        with pytest.raises(CatautoError, match="numbering"):
+            to_dot(DFA3, numbering=bad)
+    assert 's7 [label="s7"' in to_dot(DFA3, numbering=[5, 7, 9])

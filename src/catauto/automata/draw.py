@@ -40,6 +40,7 @@ __all__ = [
     "dot_image",
     "image",
     "mimebundle",
+    "numbering_like",
     "render",
     "sink_states",
     "svg",
@@ -137,6 +138,7 @@ def to_dot(
     name: str | None = None,
     rankdir: str = "LR",
     max_label: int | None = None,
+    numbering: Sequence[int] | None = None,
 ) -> str:
     """``m`` as DOT text (pure Python; the dialect is described in ``catauto.automata.dotio``).
 
@@ -153,7 +155,11 @@ def to_dot(
       ``other (k)``, meaning the ``k`` inputs not on the state's other drawn edges (nor
       into a hidden sink), and lists or outputs still too long are cut (``+N more``,
       ``…``), and the picture is scaled to fit 4,000 pixels a side. Such a
-      drawing is a picture, not a file to read back: ``read_dot`` refuses it.
+      drawing is a picture, not a file to read back: ``read_dot`` refuses it;
+    - ``numbering``: the number drawn for each state (``numbering[q]`` for state ``q``:
+      distinct, non-negative), states and edges written in that order, e.g. the
+      numbering of another machine from :func:`numbering_like`, so that two isomorphic
+      machines are drawn alike. Reading the text back numbers the states in that order.
 
     >>> from catauto.automata import DFA
     >>> print(to_dot(DFA([[1], [1]], [False, True], inputs=["a"])))  # doctest: +ELLIPSIS
@@ -169,6 +175,8 @@ def to_dot(
     }
     """
     kind = m.kind
+    names = _numbering(m, numbering)
+    order = sorted(range(m.n_states), key=names.__getitem__)
     hidden = set(sink_states(m)) if hide_sink else set()
     states, steps = _run_path(m, highlight) if highlight is not None else (set(), set())
     mark = f', color="{HIGHLIGHT}", fontcolor="{HIGHLIGHT}", penwidth=2'
@@ -190,21 +198,22 @@ def to_dot(
         f"  node [{node_style}];",
         '  __start0 [label="", shape=none, width=0, height=0];',
     ]
-    for q in range(m.n_states):
+    for q in order:
         if q in hidden:
             continue
         if kind == "moore":
-            attrs = f'label="s{q}|{_quote(out_texts[m.output[q]])[1:-1]}"'
+            attrs = f'label="s{names[q]}|{_quote(out_texts[m.output[q]])[1:-1]}"'
         else:
-            attrs = f'label="s{q}"'
+            attrs = f'label="s{names[q]}"'
         if kind == "dfa" and m.output[q]:
             attrs += ", shape=doublecircle"
         if q in states:
             attrs += mark
-        lines.append(f"  s{q} [{attrs}];")
-    lines.append(f"  __start0 -> s{m.initial}{f' [{mark[2:]}]' if highlight is not None else ''};")
+        lines.append(f"  s{names[q]} [{attrs}];")
+    start_mark = f" [{mark[2:]}]" if highlight is not None else ""
+    lines.append(f"  __start0 -> s{names[m.initial]}{start_mark};")
     delta, output = m.delta, m.output
-    for q in range(m.n_states):
+    for q in order:
         if q in hidden:
             continue
         groups: dict[tuple[int, int], list[int]] = {}
@@ -229,9 +238,76 @@ def to_dot(
             attrs = f"label={_quote(label)}"
             if any((q, a) in steps for a in letters):
                 attrs += mark
-            lines.append(f"  s{q} -> s{t} [{attrs}];")
+            lines.append(f"  s{names[q]} -> s{names[t]} [{attrs}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
+
+
+def _numbering(m: Machine, numbering: Sequence[int] | None) -> list[int]:
+    """``numbering`` checked (one distinct non-negative integer per state), or ``0..n-1``."""
+    if numbering is None:
+        return list(range(m.n_states))
+    names = [int(x) for x in numbering]
+    if len(names) != m.n_states or len(set(names)) != len(names) or min(names, default=0) < 0:
+        raise CatautoError(
+            f"numbering must give each of the {m.n_states} states its own number >= 0,"
+            f" got {list(numbering)!r}"
+        )
+    return names
+
+
+def numbering_like(m: Machine, like: Machine) -> list[int] | None:
+    """The state numbers of ``like`` carried over to ``m`` when the two are isomorphic
+    (every state of ``m`` paired with one of ``like``, reached by the same words, with
+    the same outputs; alphabets matched by symbol, in any order): ``numbering[q]`` is
+    the number of the state of ``like`` that ``q`` stands for, to pass to
+    ``to_dot(m, numbering=...)``. ``None`` when they are not isomorphic (including when
+    ``m`` has states its initial state does not reach).
+
+    >>> from catauto.automata import DFA
+    >>> a = DFA([[1, 0], [1, 1]], [False, True], inputs="xy")
+    >>> b = DFA([[0, 0], [0, 1]], [True, False], initial=1, inputs="xy")  # a, renumbered
+    >>> numbering_like(b, a), numbering_like(a, b)
+    ([1, 0], [1, 0])
+    >>> print(to_dot(b, numbering=numbering_like(b, a)) == to_dot(a))  # drawn alike
+    True
+    >>> numbering_like(a, DFA([[0, 0]], [True], inputs="xy")) is None
+    True
+    """
+    if m.kind != like.kind or set(m.inputs) != set(like.inputs) or m.n_states > like.n_states:
+        return None
+    columns = [like.input_index(s) for s in m.inputs]
+    mealy = m.kind == "mealy"
+
+    def out(x: Machine, q: int, a: int | None) -> Hashable:
+        return x.outputs[x.output[q, a] if a is not None else x.output[q]]
+
+    pairs = {m.initial: like.initial}
+    todo = [m.initial]
+    if not mealy and out(m, m.initial, None) != out(like, like.initial, None):
+        return None
+    while todo:
+        q = todo.pop()
+        p = pairs[q]
+        for a, b in enumerate(columns):
+            t, u = int(m.delta[q, a]), int(like.delta[p, b])
+            if (t < 0) != (u < 0):
+                return None
+            if t < 0:
+                continue
+            if mealy and out(m, q, a) != out(like, p, b):
+                return None
+            if t in pairs:
+                if pairs[t] != u:
+                    return None
+                continue
+            if not mealy and out(m, t, None) != out(like, u, None):
+                return None
+            pairs[t] = u
+            todo.append(t)
+    if len(pairs) != m.n_states or len(set(pairs.values())) != len(pairs):
+        return None
+    return [pairs[q] for q in range(m.n_states)]
 
 
 _MIXED = -2
