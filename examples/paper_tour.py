@@ -157,6 +157,22 @@ def machines_as_coalgebras() -> None:
             assert behaviour(m)(word) == m.transduce(word)[-1]
 
 
+def monoid_actions() -> None:
+    """Rem 2.7: monoids act too (no inverses): ℕ acting on R^n by truncating shifts is
+    an algebra of M × -, and its equivariant linear maps are the causal convolutions."""
+    from catauto.monad import check_action_laws, truncating_shifts
+
+    n = 4
+    act = truncating_shifts(n)
+    xs = [RNG.normal(size=n) for _ in range(2)]
+    assert act.group.check_axioms() and check_action_laws(act, xs)
+    causal = np.tril(circulant_matrix(RNG.normal(size=n)))  # lower-triangular Toeplitz
+    assert is_homomorphism(lambda x: causal @ x, act, act, xs)
+    assert not is_homomorphism(lambda x: circulant_matrix(np.eye(n)[-1]) @ x, act, act, xs)
+    basis = equivariant_basis(act, act, n)
+    assert len(basis) == n and all(np.allclose(np.triu(b, 1), 0.0) for b in basis)
+
+
 def circulant_solve() -> None:
     """Ex 2.6: the linear maps R^n -> R^n that commute with cyclic shifts are exactly
     the circulant matrices (convolutions): solved for, not assumed."""
@@ -422,7 +438,7 @@ TOUR: list[tuple[str, str, Callable[[], None] | str]] = [
     ("Eq 4  equivariance = G×- homomorphism", "monad.is_homomorphism", equivariance),
     ("Eqs 5-6  Moore/Mealy coalgebras", "coalgebra.behaviour", machines_as_coalgebras),
     ("Ex 2.6  shift-equivariant linear maps", "monad.equivariant_basis", circulant_solve),
-    ("Rem 2.7  monoid actions", "(a Group needs inverses)", NOT_BUILT),
+    ("Rem 2.7  monoid actions", "monad.Monoid, truncating_shifts", monoid_actions),
     ("§3  the bicategory Para", "para.Para >>, reparam, tie", para_bicategory),
     ("§3  Para coherence (pentagon, triangle)", "para.assoc, unitor", STATED),
     ("Ex G.8  strength, lift Para(F)", "para.strength, para.lift", strength_laws),

@@ -51,6 +51,7 @@ __all__ = [
     "FreeMonad",
     "Group",
     "Just",
+    "Monoid",
     "LawReport",
     "Monad",
     "MonadAlgebra",
@@ -74,6 +75,8 @@ __all__ = [
     "symmetric",
     "to_monad_algebra",
     "trivial_action",
+    "truncated_naturals",
+    "truncating_shifts",
     "uniform",
     "writer",
 ]
@@ -300,20 +303,98 @@ class Group:
         >>> bool(dihedral(4).check_axioms())
         True
         """
-        els, bad = set(self.elements), []
-        for g, h in itertools.product(self.elements, repeat=2):
-            if self.mul(g, h) not in els:
-                bad.append(f"not closed: {g!r}*{h!r} = {self.mul(g, h)!r}")
-        for g, h, k in itertools.product(self.elements, repeat=3):
-            if self.mul(self.mul(g, h), k) != self.mul(g, self.mul(h, k)):
-                bad.append(f"not associative at {g!r}, {h!r}, {k!r}")
+        bad = _monoid_failures(self.elements, self.mul, self.identity)
+        if not callable(self.inv):
+            bad.append(
+                f"no inverse map (inv={self.inv!r}): a structure without inverses is a "
+                "catauto.monad.Monoid"
+            )
+            return LawReport(f"group {self.name}", bad)
+        e = self.identity
         for g in self.elements:
-            e = self.identity
-            if not self.mul(e, g) == g == self.mul(g, e):
-                bad.append(f"identity {e!r} fails at {g!r}")
             if not self.mul(g, self.inv(g)) == e == self.mul(self.inv(g), g):
                 bad.append(f"inverse fails at {g!r}")
         return LawReport(f"group {self.name}", bad)
+
+
+def _monoid_failures(elements: tuple, mul: Callable[[Any, Any], Any], e: Any) -> list[str]:
+    """Closure, associativity and identity, by enumeration (``|M|^3`` products)."""
+    els, bad = set(elements), []
+    for g, h in itertools.product(elements, repeat=2):
+        if mul(g, h) not in els:
+            bad.append(f"not closed: {g!r}*{h!r} = {mul(g, h)!r}")
+    for g, h, k in itertools.product(elements, repeat=3):
+        if mul(mul(g, h), k) != mul(g, mul(h, k)):
+            bad.append(f"not associative at {g!r}, {h!r}, {k!r}")
+    for g in elements:
+        if not mul(e, g) == g == mul(g, e):
+            bad.append(f"identity {e!r} fails at {g!r}")
+    return bad
+
+
+@dataclass(frozen=True)
+class Monoid:
+    """A finite monoid of hashable elements: associative ``mul`` with an ``identity``,
+    no inverses (Gavranović et al., Rem 2.7: actions of monoids, not only of groups,
+    are algebras of ``M × -``). It acts wherever a :class:`Group` does:
+    :class:`Action`, :func:`check_action_laws`, :func:`is_homomorphism`,
+    :func:`equivariant_basis`, :func:`action_monad`.
+
+    An infinite monoid enters through a finite quotient that its action factors
+    through, e.g. ℕ acting by truncating shifts on ``R^n`` (:func:`truncated_naturals`).
+    """
+
+    name: str
+    elements: tuple
+    mul: Callable[[Any, Any], Any]
+    identity: Hashable
+
+    def check_axioms(self) -> LawReport:
+        """Closure, associativity and identity, by enumeration.
+
+        >>> bool(truncated_naturals(3).check_axioms())
+        True
+        """
+        return LawReport(f"monoid {self.name}", _monoid_failures(
+            self.elements, self.mul, self.identity))  # fmt: skip
+
+
+def truncated_naturals(n: int) -> Monoid:
+    """``{0, ..., n}`` under addition capped at ``n``: the quotient of ``(ℕ, +, 0)``
+    through which ℕ's action by truncating shifts on ``R^n`` factors (every ``k >= n``
+    shifts everything out). It has no inverses: a shift loses the entries it drops."""
+    _check_order(n)
+    return Monoid(f"N≤{n}", tuple(range(n + 1)), lambda a, b: min(a + b, n), 0)
+
+
+def truncating_shifts(n: int) -> Action:
+    """ℕ acting on vectors ``(..., n)`` by shifting the last axis right and filling
+    with zeros: ``(k·x)[i] = x[i - k]`` for ``i >= k``, else 0. Linear maps equivariant
+    for it are exactly the causal (lower-triangular Toeplitz) convolutions.
+
+    >>> truncating_shifts(4)(1, np.array([1.0, 2.0, 3.0, 4.0]))
+    array([0., 1., 2., 3.])
+    >>> len(equivariant_basis(truncating_shifts(4), truncating_shifts(4), 4))
+    4
+    """
+    monoid = truncated_naturals(n)
+
+    def act(k: int, x: Any) -> Any:
+        x = _as_array(x)
+        if x.shape[-1:] != (n,):
+            raise CatautoError(
+                f"truncating shifts on R^{n}: expected vectors of length {n} (last axis), "
+                f"got shape {tuple(x.shape)}"
+            )
+        out = np.zeros_like(x) if isinstance(x, np.ndarray) else x * 0
+        if k >= n:
+            return out
+        if isinstance(x, np.ndarray):
+            out[..., k:] = x[..., : n - k]
+            return out
+        return out.at[..., k:].set(x[..., : n - k])  # JAX arrays
+
+    return Action(monoid, act, "truncating shifts")
 
 
 def _compose(p: Sequence[int], q: Sequence[int]) -> tuple[int, ...]:
@@ -358,8 +439,9 @@ def dihedral(n: int) -> Group:
     )  # fmt: skip
 
 
-def action_monad(group: Group) -> Monad:
-    """``G × -``: the writer monad of the group's monoid; its algebras are G-actions."""
+def action_monad(group: Group | Monoid) -> Monad:
+    """``G × -``: the writer monad of the group's (or a monoid's) multiplication; its
+    algebras are G-actions (M-actions)."""
     return writer(group.identity, group.mul, f"{group.name} × -")
 
 
@@ -506,10 +588,11 @@ def from_monad_algebra(ma: MonadAlgebra, carrier: str | None = None) -> Algebra:
 
 @dataclass(frozen=True)
 class Action:
-    """A left action ``act(g, x)`` of ``group``: ``act(e, x) == x`` and
-    ``act(mul(g, h), x) == act(g, act(h, x))`` -- exactly an algebra of ``G × -``."""
+    """A left action ``act(g, x)`` of ``group`` (a :class:`Group` or a :class:`Monoid`):
+    ``act(e, x) == x`` and ``act(mul(g, h), x) == act(g, act(h, x))`` -- exactly an
+    algebra of ``G × -`` (``M × -``)."""
 
-    group: Group
+    group: Group | Monoid
     act: Callable[[Any, Any], Any]
     name: str = "action"
 
@@ -567,7 +650,7 @@ def permutation_action(group: Group) -> Action:
     return Action(group, act, "permutation action")
 
 
-def trivial_action(group: Group) -> Action:
+def trivial_action(group: Group | Monoid) -> Action:
     """``g·x = x`` for every ``g``."""
     return Action(group, lambda g, x: x, "trivial action")
 
@@ -600,7 +683,7 @@ def is_invariant(f: Callable[[Any], Any], act_in: Action, samples: Iterable[Any]
     return is_homomorphism(f, act_in, trivial_action(act_in.group), samples)
 
 
-def _common_group(act_in: Action, act_out: Action) -> Group:
+def _common_group(act_in: Action, act_out: Action) -> Group | Monoid:
     if act_in.group is not act_out.group and act_in.group.elements != act_out.group.elements:
         raise CatautoError(
             f"actions of different groups: {act_in.group.name} and {act_out.group.name}"
