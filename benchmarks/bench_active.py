@@ -40,6 +40,12 @@ The error-aware rows (``--errors`` runs only them; ``--quick`` leaves them out):
 the perfect oracle on ASML m183, m54 and m22, plain and error-aware (``error="error"``,
 the models' refusal output, and ``error="auto"``); symbols and resets, ratios against
 plain L# in the same run.
+
+The black-box rows (``--black-box`` runs only them; ``--quick`` leaves them out): every
+DOT model under ``automata_data`` learned by ``learn_active_model`` with its defaults
+(L#, ``HybridADSOracle``, ``error="auto"``), three seeds, checked by equivalence after
+learning; the reference in the same run is the previous default (L# with random-Wp,
+10,000 tests per query, no error-awareness), one seed.
 """
 
 from __future__ import annotations
@@ -292,6 +298,53 @@ def error_rows(names: tuple[str, ...] = ("m183", "m54", "m22")) -> list[str]:
     return lines
 
 
+def black_box_rows(seeds: int = 3) -> list[str]:
+    """Every DOT model of the data set learned as a black box with the defaults of
+    ``learn_active_model`` (L#, Hybrid-ADS, ``error="auto"``), ``seeds`` seeds, checked
+    by equivalence afterwards; the reference, in the same run, is the previous default
+    (L# with random-Wp at 10,000 tests per query, no error-awareness), seed 0."""
+    from catauto.automata.learn import learn_active_model
+
+    paths = sorted(DATA.glob("**/*.dot"))
+    print(
+        f"\n{'model':<52} {'states':>6} {'seed':>4} {'MQ':>7} {'tests':>7} {'symbols':>9}"
+        f" {'resets':>7} {'CPU s':>7} exact | reference: exact, CPU s"
+    )
+    exact = ref_exact = runs = 0
+    total = ref_total = 0.0
+    for path in paths:
+        m = io.read_dot(path)
+        name = str(path.relative_to(DATA))
+        start = time.process_time()
+        ref = learn_active_model(m, "lsharp", "random-wp", 0, progress=False, error=None)
+        ref_s = time.process_time() - start
+        ref_exact += ref.equivalent
+        ref_total += ref_s
+        for seed in range(seeds):
+            start = time.process_time()
+            r = learn_active_model(m, seed=seed, progress=False)
+            cpu = time.process_time() - start
+            s = r.stats
+            runs += 1
+            exact += r.equivalent
+            total += cpu
+            ref_note = ""
+            if seed == 0:
+                ref_note = f" | {'yes' if ref.equivalent else 'NO'}, {ref_s:.2f}"
+                if not ref.equivalent:
+                    ref_note += f" ({ref.machine.n_states} states)"
+            print(
+                f"{name:<52} {m.n_states:>6} {seed:>4} {s.mq:>7} {s.tests:>7} {s.symbols:>9}"
+                f" {s.resets:>7} {cpu:>7.2f} {'yes' if r.equivalent else 'NO':>5}{ref_note}",
+                flush=True,
+            )
+    return [
+        f"black box, defaults (lsharp, hybrid-ads, error='auto'): {exact}/{runs} runs exact"
+        f" ({len(paths)} models x {seeds} seeds), CPU {total:.1f} s; reference (lsharp,"
+        f" random-wp 10,000, no error): {ref_exact}/{len(paths)} exact, CPU {ref_total:.1f} s"
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="two models, one seed")
@@ -302,11 +355,20 @@ def main() -> None:
     parser.add_argument(
         "--errors", action="store_true", help="only the error-aware rows (ASML, about 3 min)"
     )
+    parser.add_argument(
+        "--black-box",
+        action="store_true",
+        help="only the black-box rows: all 28 DOT models, defaults, 3 seeds (about 5 min)",
+    )
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"no data at {DATA}")
-    if args.latency or args.errors:
-        for line in (latency_row() if args.latency else []) + (error_rows() if args.errors else []):
+    if args.latency or args.errors or args.black_box:
+        lines = latency_row() if args.latency else []
+        lines += error_rows() if args.errors else []
+        lines += black_box_rows() if args.black_box else []
+        print()
+        for line in lines:
             print(line)
         return
     header = (
@@ -375,6 +437,7 @@ def main() -> None:
     if not args.quick:  # a minute of sleeping: --quick leaves it out (--latency runs it)
         notes += latency_row()
         notes += error_rows()
+        notes += black_box_rows()
     print()
     for line in ratios + notes:
         print(line)

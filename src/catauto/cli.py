@@ -523,16 +523,25 @@ def _learn_active_args(p: argparse.ArgumentParser) -> None:
         "--algorithm", choices=tuple(ALGORITHMS), default="lsharp", help="default: lsharp"
     )
     p.add_argument(
-        "--oracle", choices=ORACLES, default="random-wp",
-        help="equivalence oracle (default: random-wp); perfect uses the model itself, w and wp"
-        " are the W- and Wp-method with one extra state, random-w, random-words and"
-        " random-walk draw tests at random (see catauto.automata.learn.active.oracle)",
+        "--oracle", choices=ORACLES, default="hybrid-ads",
+        help="equivalence oracle (default: hybrid-ads, a conformance tester: access word,"
+        " infix exhaustive up to 2 then random, a suffix that tells the states apart);"
+        " perfect uses the model itself, w and wp are the W- and Wp-method with one extra"
+        " state, random-wp, random-w, random-words and random-walk draw tests at random"
+        " (see catauto.automata.learn.active.oracle)",
     )  # fmt: skip
     p.add_argument(
         "--tests",
         type=int,
-        help="tests per query of random-wp and random-words (default 10000)",
+        help="tests per query of hybrid-ads (default 100000), random-wp and random-words"
+        " (default 10000)",
     )
+    p.add_argument(
+        "--error", default="auto", metavar="OUTPUT",
+        help="the output after which the system only outputs it (its refusal): queries"
+        " stop there and what follows is known; 'auto' (default) finds it from an error"
+        " sink of a hypothesis, 'none' turns it off",
+    )  # fmt: skip
     p.add_argument(
         "--forget-tests",
         action="store_true",
@@ -544,7 +553,7 @@ def _learn_active_args(p: argparse.ArgumentParser) -> None:
 @command(
     "learn-active",
     help="learn a model file as a black box by queries (L*, KV, L#) and check the result",
-    example="catauto learn-active tcp_client.dot --algorithm lsharp --oracle random-wp",
+    example="catauto learn-active tcp_client.dot  # L#, hybrid-ads, --error auto",
     configure=_learn_active_args,
     output_is_report=False,
 )
@@ -552,24 +561,27 @@ def _learn_active(args: argparse.Namespace, out: Output) -> int:
     from catauto.automata.learn.active.driver import learn_active_model
 
     _check_learned_outputs(args)
-    if args.tests is not None and args.oracle not in ("random-wp", "random-words"):
+    if args.tests is not None and args.oracle not in ("hybrid-ads", "random-wp", "random-words"):
         raise CatautoError(
-            f"--tests is for the random-wp and random-words oracles, not {args.oracle}"
+            "--tests is for the random-wp and random-words oracles and hybrid-ads,"
+            f" not {args.oracle}"
         )
     r = learn_active_model(
         _read(args.model),
         args.algorithm,
         args.oracle,
         args.seed,
-        n_tests=10000 if args.tests is None else args.tests,
+        n_tests=args.tests,
         keep_tests=not args.forget_tests,
         progress=not args.quiet,
+        error=None if args.error == "none" else args.error,
     )
     s = r.stats
     verdict = "equivalent" if r.equivalent else f"NOT equivalent (e.g. on {r.counterexample})"
     out.print(
-        f"{args.algorithm}: {r.machine.n_states} states, {s.mq} membership queries,"
-        f" {s.eq} equivalence queries, {s.symbols} symbols; {verdict}"
+        f"{args.algorithm}: {r.machine.n_states} states, {s.rounds} rounds, {s.mq} membership"
+        f" queries, {s.eq} equivalence queries ({s.tests} tests), {s.symbols} symbols,"
+        f" {s.resets} resets; {verdict}"
     )
     if not r.equivalent:
         out.print(_what_to_try(r, args))

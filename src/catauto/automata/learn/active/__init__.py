@@ -19,6 +19,7 @@ from catauto.automata.learn.active.kv import kv
 from catauto.automata.learn.active.lsharp import lsharp
 from catauto.automata.learn.active.lstar import lstar
 from catauto.automata.learn.active.oracle import (
+    HybridADSOracle,
     Oracle,
     PerfectOracle,
     RandomWalkOracle,
@@ -42,6 +43,7 @@ __all__ = [
     "ORACLES",
     "ActiveResult",
     "FunctionTeacher",
+    "HybridADSOracle",
     "MachineTeacher",
     "Oracle",
     "ParallelTeacher",

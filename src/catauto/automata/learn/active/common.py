@@ -40,11 +40,13 @@ class Run:
         stats = self.teacher.stats
         stats.rounds += 1
         if self.progress:
+            base = self.start_stats
             print(
-                f"{self.name} round {stats.rounds - self.start_stats.rounds}:"
-                f" {hypothesis.n_states} states, MQ {stats.mq - self.start_stats.mq},"
-                f" EQ {stats.eq - self.start_stats.eq},"
-                f" symbols {stats.symbols - self.start_stats.symbols},"
+                f"{self.name} round {stats.rounds - base.rounds}:"
+                f" {hypothesis.n_states} states, MQ {stats.mq - base.mq},"
+                f" EQ {stats.eq - base.eq}, tests {stats.tests - base.tests},"
+                f" symbols {stats.symbols - base.symbols},"
+                f" resets {stats.resets - base.resets},"
                 f" {time.perf_counter() - self.start:.2f} s",
                 file=sys.stderr,
                 flush=True,

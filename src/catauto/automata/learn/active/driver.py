@@ -23,6 +23,7 @@ from catauto.automata.learn.active.kv import kv
 from catauto.automata.learn.active.lsharp import lsharp
 from catauto.automata.learn.active.lstar import lstar
 from catauto.automata.learn.active.oracle import (
+    HybridADSOracle,
     Oracle,
     PerfectOracle,
     RandomWalkOracle,
@@ -44,7 +45,16 @@ ALGORITHMS: dict[str, Callable[..., tuple[Machine, Stats]]] = {
     "kv": kv,
     "lsharp": lsharp,
 }
-ORACLES = ("perfect", "random-wp", "random-w", "random-words", "random-walk", "w", "wp")
+ORACLES = (
+    "hybrid-ads",
+    "perfect",
+    "random-wp",
+    "random-w",
+    "random-words",
+    "random-walk",
+    "w",
+    "wp",
+)
 
 
 def make_oracle(
@@ -52,9 +62,11 @@ def make_oracle(
     target: Machine | None = None,
     seed: int | None = 0,
     *,
-    n_tests: int = 10000,
+    n_tests: int | None = None,
     min_length: int = 1,
     expected_length: int = 10,
+    depth: int = 2,
+    max_symbols: int | None = 5_000_000,
     extra_states: int = 1,
     walks_per_state: int = 25,
     walk_len: int = 12,
@@ -65,8 +77,19 @@ def make_oracle(
 ) -> Oracle:
     """An equivalence oracle by name (see ``ORACLES``) with its settings.
 
-    ``n_tests`` serves random-wp and random-words; ``perfect`` needs ``target``.
+    ``n_tests`` serves hybrid-ads (default 100,000 per query), random-wp and
+    random-words (default 10,000); ``depth``, ``max_symbols`` and ``expected_length``
+    serve hybrid-ads (:class:`~.oracle.HybridADSOracle`); ``perfect`` needs ``target``.
     """
+    if name == "hybrid-ads":
+        return HybridADSOracle(
+            depth,
+            100_000 if n_tests is None else n_tests,
+            max_symbols,
+            expected_length,
+            seed=seed,
+        )
+    n_tests = 10000 if n_tests is None else n_tests
     if name == "perfect":
         if target is None:
             raise LearningError("the perfect oracle needs the target machine")
@@ -108,24 +131,28 @@ class ActiveResult:
 def learn_active_model(
     model: Machine | str | os.PathLike,
     algorithm: str = "lsharp",
-    oracle: str = "perfect",
+    oracle: str = "hybrid-ads",
     seed: int | None = 0,
     *,
     progress: bool = True,
     max_rounds: int | None = None,
     keep_tests: bool = True,
-    error: Any = None,
+    error: Any = "auto",
     **oracle_settings: Any,
 ) -> ActiveResult:
     """Learn ``model`` (a machine, or a model file read by ``catauto.automata.io.read``).
+
+    The defaults are those that learn every model of the project's benchmark set
+    exactly as a black box (``benchmarks/bench_active.py --black-box``): L#, the
+    Hybrid-ADS conformance tester and ``error="auto"``.
 
     ``algorithm``: ``lstar``, ``kv`` or ``lsharp``; ``oracle``: one of ``ORACLES`` with
     ``oracle_settings`` as for :func:`make_oracle`; ``keep_tests`` as for a
     :class:`~catauto.automata.learn.active.teacher.Teacher`. Progress goes to stderr, one line per
     round. ``error``: the error output (an output after which the system only outputs
-    it), ``"auto"`` to find it, or None (see :class:`~.teacher.Teacher`). A partial
-    model refuses its undefined inputs with the output ``"refused"`` (the error unless
-    ``error`` says otherwise; a DFA rejects them), and the learned machine is read back
+    it), ``"auto"`` (default) to find it, or None (see :class:`~.teacher.Teacher`). A
+    partial model refuses its undefined inputs with the output ``"refused"`` (the error
+    unless ``error`` names another; a DFA rejects them), and the learned machine is read back
     as a partial machine (:func:`~.system.partial_machine`) before it is compared.
     """
     if algorithm not in ALGORITHMS:
@@ -141,6 +168,8 @@ def learn_active_model(
             f"unknown oracle settings {unknown}; the settings are {', '.join(sorted(known))}"
         )
     orc = make_oracle(oracle, model, seed, **oracle_settings)
+    if not model.is_complete and model.kind != "dfa" and error == "auto":
+        error = None  # the refusal is the error
     teacher = MachineTeacher(model, keep_tests=keep_tests, error=error)
     hyp, stats = ALGORITHMS[algorithm](teacher, orc, progress=progress, max_rounds=max_rounds)
     if not model.is_complete:  # read back as a partial machine, as the model is

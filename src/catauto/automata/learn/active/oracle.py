@@ -26,7 +26,10 @@ The oracles, and their AALpy 2.0 counterparts (same parameters, same meaning):
   middle, a word of W or W_q (``RandomWpMethodEqOracle``);
 - ``RandomWOracle(walks_per_state, walk_len)``: an access word, a random walk, a word of
   W, so many per state (``RandomWMethodEqOracle``);
-- ``TestSuiteOracle(words)``: a fixed list of words (``ProvidedSequencesOracleWrapper``).
+- ``TestSuiteOracle(words)``: a fixed list of words (``ProvidedSequencesOracleWrapper``);
+- ``HybridADSOracle(depth, n_tests, max_symbols, expected_length)``: access word ·
+  infix (exhaustive up to ``depth``, then random) · a suffix that separates the state
+  reached from all others (the conformance tester of the L# paper; AALpy has none).
 
 ``e`` is ``extra_states`` (AALpy's ``max_number_of_states`` minus the hypothesis size,
 which ``max_states=`` reproduces).
@@ -50,6 +53,8 @@ import time
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from itertools import islice, product
 
+import numpy as np
+
 from catauto.automata.covers import (
     PairSeparators,
     Word,
@@ -64,6 +69,7 @@ from catauto.automata.machine import Machine
 from catauto.errors import LearningError, check_count
 
 __all__ = [
+    "HybridADSOracle",
     "HypothesisRunner",
     "Oracle",
     "PerfectOracle",
@@ -514,6 +520,219 @@ class RandomWOracle(_Seeded):
                 yield p + walk + rng.choice(w)
 
         return self._first_failure(tests(), runner, teacher)
+
+
+class HybridADSOracle(_Seeded):
+    """Conformance testing in the style of Hybrid-ADS (Moerman; the oracle the L#
+    authors pair with L#): each test is an access word of a hypothesis state, an infix,
+    and a suffix that tells the state reached apart from every other state.
+
+    - infixes: first every word of length ``<= depth`` after every access word (one
+      that the hypothesis refuses, with an error output known, only as the last
+      input: what follows is known; the exhaustive part finds every fault of a system
+      with up to ``depth`` more states whose difference the suffixes show), then
+      random ones: a random access
+      word, ``depth + 1`` random inputs and a geometric number more
+      (``expected_length`` on average); with a teacher that knows its error output,
+      drawn among the inputs that the hypothesis does not refuse (what follows an
+      error is known; the exhaustive part tests the refusals themselves);
+    - suffixes: for the state ``q`` the hypothesis predicts, the branch that an
+      adaptive distinguishing sequence would follow from ``q`` (built per state
+      greedily from the hypothesis: at each step an input that shows ``q`` apart from
+      the most states still agreeing with it and sends none of them to ``q``'s own
+      successor, else a shortest word separating ``q`` from one of them): one word
+      that separates ``q`` from every other state. Where no such word is found, the
+      state's identifier ``W_q`` of the separating family (a random word of it).
+
+    Following the hypothesis's branch is as good as adapting to the system: a system
+    that answers otherwise has already failed the test. Bounded by ``n_tests`` tests
+    and ``max_symbols`` test symbols per query (None: no bound); random and seeded.
+    """
+
+    def __init__(
+        self,
+        depth: int = 2,
+        n_tests: int = 100_000,
+        max_symbols: int | None = 5_000_000,
+        expected_length: float = 10,
+        seed: int | None = 0,
+    ) -> None:
+        super().__init__(seed)
+        self.depth = _count("depth", depth)
+        self.n_tests = _count("n_tests", n_tests)
+        self.max_symbols = None if max_symbols is None else _count("max_symbols", max_symbols)
+        if isinstance(expected_length, bool) or not isinstance(expected_length, (int, float)):
+            raise LearningError(f"expected_length must be a number, got {expected_length!r}")
+        if not expected_length >= 0:
+            raise LearningError(f"expected_length must be >= 0, got {expected_length!r}")
+        self.expected_length = expected_length
+
+    def find_counterexample(self, hypothesis: Machine, teacher: Teacher) -> Word | None:
+        runner = runner_for(hypothesis, teacher)
+        suffixes = _Suffixes(hypothesis)
+        access = [w for w in access_words(hypothesis) if w is not None]
+        k, delta, rng = runner.k, runner.delta, self.rng
+        rand = rng.random
+        stop = 1 / (self.expected_length + 1)
+
+        # With an error output known, the random infixes walk around the inputs the
+        # hypothesis refuses: what follows an error is known, and a system whose inputs
+        # mostly lead to the error would keep the random walks there.
+        # Only where the hypothesis agrees that an error is final (it enters a state
+        # that loops on the error): elsewhere a test past the error is the one that
+        # shows the hypothesis wrong (and the cache decides it without the system).
+        err, out = teacher.cache.error, runner.out
+        every = list(range(k))
+        n = len(delta)
+        if err < 0:
+            live = [every] * n
+        elif runner.moore:
+            final = [out[q] == err and all(d == q for d in delta[q]) for q in range(n)]
+            live = [[a for a in every if not (0 <= row[a] and final[row[a]])] for row in delta]
+        else:
+            final = [
+                all(d == q for d in delta[q]) and all(o == err for o in out[q]) for q in range(n)
+            ]
+            live = [
+                [a for a in every if not (out[q][a] == err and final[delta[q][a]])]
+                for q in range(n)
+            ]
+        live_sets = [set(x) for x in live]
+
+        def state(word: Sequence[int]) -> int:
+            q = runner.initial
+            for a in word:
+                q = delta[q][a]
+                if q < 0:
+                    return -1
+            return q
+
+        def infixes(q: int, d: int) -> Iterator[Word]:
+            """Every infix of length ``d`` from state q, in order; one that the
+            hypothesis refuses goes no further (what follows is known)."""
+            if d == 0:
+                yield ()
+                return
+            for a in every:
+                if d == 1:
+                    yield (a,)
+                elif q >= 0 and a in live_sets[q]:
+                    for rest in infixes(delta[q][a], d - 1):
+                        yield (a, *rest)
+
+        def suffix(q: int) -> Word:
+            words = suffixes.of(q) if q >= 0 else [()]
+            return words[0] if len(words) == 1 else words[int(rand() * len(words))]
+
+        def tests() -> Iterator[Word]:
+            count, symbols = 0, 0
+            budget = self.max_symbols
+            for d in range(self.depth + 1):
+                for p in access:
+                    for mid in infixes(state(p), d):
+                        word = p + mid
+                        word += suffix(state(word))
+                        count += 1
+                        symbols += len(word)
+                        if count > self.n_tests or (budget is not None and symbols > budget):
+                            return
+                        yield word
+            while True:
+                word = list(access[int(rand() * len(access))])
+                q = state(word)
+                limit = self.depth + 1
+                while limit > 0 or rand() > stop:
+                    ways = live[q] if q >= 0 and live[q] else every
+                    a = ways[int(rand() * len(ways))]
+                    word.append(a)
+                    q = delta[q][a] if q >= 0 else -1
+                    limit -= 1
+                word.extend(suffix(q))
+                count += 1
+                symbols += len(word)
+                if count > self.n_tests or (budget is not None and symbols > budget):
+                    return
+                yield tuple(word)
+
+        return self._first_failure(tests(), runner, teacher)
+
+
+class _Suffixes:
+    """Per state of a machine: one word separating it from every other state (the
+    branch of a greedy adaptive distinguishing sequence), else its W_q."""
+
+    def __init__(self, m: Machine) -> None:
+        self.m = m
+        self.n = m.n_states
+        self.moore = m.kind != "mealy"
+        self.delta = np.where(m.delta < 0, self.n, m.delta).astype(np.int64)
+        self.delta = np.vstack([self.delta, np.full(m.n_inputs, self.n)])
+        out = m.output.astype(np.int64)
+        if self.moore:
+            self.out = np.append(out, -1)
+        else:
+            self.out = np.vstack([np.where(m.delta < 0, -1, out), np.full(m.n_inputs, -1)])
+        self.pairs: PairSeparators | None = None
+        self.done: dict[int, list[Word]] = {}
+
+    def of(self, q: int) -> list[Word]:
+        got = self.done.get(q)
+        if got is None:
+            w = self._greedy(q)
+            if w is not None:
+                got = [w]
+            else:
+                got = self._pairs().identifier(q) or [()]
+            self.done[q] = got
+        return got
+
+    def _pairs(self) -> PairSeparators:
+        if self.pairs is None:
+            self.pairs = PairSeparators(self.m)
+        return self.pairs
+
+    def _greedy(self, q: int) -> Word | None:
+        delta, out, moore = self.delta, self.out, self.moore
+        n = self.n
+        cur = np.arange(n)
+        alive = np.ones(n, dtype=bool)
+        alive[q] = False
+        if moore:
+            alive &= out[:n] == out[q]
+        word: list[int] = []
+        limit = 4 * n + 8
+        while alive.any():
+            if len(word) > limit:
+                return None
+            c, cq = cur[alive], cur[q]
+            succ = delta[c]  # [B, k]
+            if moore:
+                same = out[succ] == out[delta[cq]][None, :]
+            else:
+                same = out[c] == out[cq][None, :]
+            merged = (same & (succ == delta[cq][None, :])).any(axis=0)
+            score = np.where(merged, -1, (~same).sum(axis=0))
+            a = int(score.argmax())
+            if score[a] > 0:
+                steps: Sequence[int] = (a,)
+            else:  # no single input: a shortest word separating q from one of them
+                r = int(np.flatnonzero(alive)[0])
+                sep = self._pairs().word(int(cur[r]), int(cq)) if cur[r] < n else None
+                if not sep:
+                    return None
+                steps = sep
+            for a in steps:
+                cq = cur[q]
+                if moore:
+                    agree = out[delta[cur, a]] == out[delta[cq, a]]
+                else:
+                    agree = out[cur, a] == out[cq, a]
+                alive &= agree
+                cur = delta[cur, a]
+                word.append(int(a))
+                if (alive & (cur == cur[q])).any():
+                    return None  # a state still agreeing with q merged into it
+        return tuple(word)
 
 
 class TestSuiteOracle(Oracle):

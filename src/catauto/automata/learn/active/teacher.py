@@ -116,7 +116,8 @@ class Teacher:
 
         A hypothesis's *error sink* (see :func:`error_sink_output`) that is not its
         initial state is a candidate; it is checked on the system before it is believed:
-        from the sink's access word ``w``, for every input ``a``, the query
+        from a shortest word ``w`` that enters the sink (Mealy: with the output ``o``),
+        for every input ``a``, the query
         ``w · a · r`` with ``r`` a random word (seeded) of ``2n + 2`` inputs (``n``: the
         hypothesis's states) must output only the sink's output after ``w``. A refuted
         candidate is not tried again. The check is a heuristic: a system whose output
@@ -132,7 +133,19 @@ class Teacher:
         if sink == hypothesis.initial or o in self._refuted:
             return
         index = self.intern(o)
-        w = tuple(access_words(hypothesis)[sink] or ())
+        access = access_words(hypothesis)
+        w = tuple(access[sink] or ())
+        if hypothesis.kind == "mealy":  # a word whose last output is o: into the sink
+            o_index = hypothesis.outputs.index(o)
+            w = min(
+                (
+                    (*access[p], a)
+                    for p, a in zip(*np.nonzero(hypothesis.output == o_index), strict=True)
+                    if access[p] is not None and p != sink
+                ),
+                key=lambda x: (len(x), x),
+                default=w,
+            )
         rng = random.Random(len(self._refuted))
         k, n = len(self.inputs), hypothesis.n_states
         words = [w + (a,) + tuple(rng.randrange(k) for _ in range(2 * n + 2)) for a in range(k)]
