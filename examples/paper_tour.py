@@ -173,6 +173,22 @@ def monoid_actions() -> None:
     assert len(basis) == n and all(np.allclose(np.triu(b, 1), 0.0) for b in basis)
 
 
+def group_cnn() -> None:
+    """App C.3: the G-CNN, A_G(g, psi)(h) = psi(g⁻¹h): lifting and group-to-group
+    convolutions are homomorphisms of the dihedral group's actions, for any filter."""
+    from catauto.neural import group_conv, lifting_conv, regular_action
+
+    G = dihedral(4)
+    lifting, conv = lifting_conv(G, 1, 2), group_conv(G, 2, 1)
+    p, q = lifting.init(jax.random.key(0)), conv.init(jax.random.key(1))
+    x = RNG.normal(size=(3, 1, 4))
+    points, regular = permutation_action(G), regular_action(G)
+    up = lambda v: np.asarray(lifting.apply(p, v))  # noqa: E731
+    assert is_homomorphism(up, points, regular, [x], atol=1e-5)
+    assert is_homomorphism(lambda v: np.asarray(conv.apply(q, v)), regular, regular,
+                           [up(x)], atol=1e-5)  # fmt: skip
+
+
 def circulant_solve() -> None:
     """Ex 2.6: the linear maps R^n -> R^n that commute with cyclic shifts are exactly
     the circulant matrices (convolutions): solved for, not assumed."""
@@ -439,6 +455,7 @@ TOUR: list[tuple[str, str, Callable[[], None] | str]] = [
     ("Eqs 5-6  Moore/Mealy coalgebras", "coalgebra.behaviour", machines_as_coalgebras),
     ("Ex 2.6  shift-equivariant linear maps", "monad.equivariant_basis", circulant_solve),
     ("Rem 2.7  monoid actions", "monad.Monoid, truncating_shifts", monoid_actions),
+    ("App C.3  G-CNN (lifting, group conv)", "neural.lifting_conv, group_conv", group_cnn),
     ("§3  the bicategory Para", "para.Para >>, reparam, tie", para_bicategory),
     ("§3  Para coherence (pentagon, triangle)", "para.assoc, unitor", STATED),
     ("Ex G.8  strength, lift Para(F)", "para.strength, para.lift", strength_laws),

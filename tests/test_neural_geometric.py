@@ -1,18 +1,21 @@
 """Geometric layers are homomorphisms of group actions (checked with the core's
 ``is_homomorphism`` on JAX arrays), their linear parts lie in the core's solved
-equivariant basis, and a plain dense layer fails the same check."""
+equivariant basis, and a plain dense layer fails the same check; G-CNNs (lifting and
+group-to-group convolutions) for dihedral and symmetric groups."""
 
 import inspect
 
 import jax
 import jax.numpy as jnp
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from catauto.monad import (
     check_action_laws,
     cyclic,
+    dihedral,
     equivariant_basis,
     is_homomorphism,
     is_invariant,
@@ -25,7 +28,10 @@ from catauto.neural import (
     deepsets,
     dense,
     graph_action,
+    group_conv,
+    lifting_conv,
     message_passing,
+    regular_action,
     set_action,
     sum_pool,
 )
@@ -138,3 +144,62 @@ def test_actions_obey_the_action_laws():
     assert check_action_laws(set_action(S4), [x])
     A = np.arange(16.0).reshape(4, 4)
     assert check_action_laws(graph_action(S4), [(x, A)])
+
+
+# --- G-CNNs for any finite group: lifting and group-to-group layers ----------------------
+
+GROUPS = {"D4": dihedral(4), "S3": symmetric(3)}
+GCNN = {
+    name: (
+        jax.jit(lifting_conv(G, 2, 3).apply),
+        jax.jit(group_conv(G, 3, 2).apply),
+        jax.jit(lifting_conv(G, 2, 3).init),
+        jax.jit(group_conv(G, 3, 2).init),
+    )
+    for name, G in GROUPS.items()
+}
+
+
+@settings(max_examples=5, deadline=None)
+@given(seed=seeds, name=st.sampled_from(sorted(GROUPS)))
+def test_gcnn_layers_are_homomorphisms_of_group_actions(seed, name):
+    G = GROUPS[name]
+    lift_apply, conv_apply, lift_init, conv_init = GCNN[name]
+    p, q = lift_init(jax.random.key(seed)), conv_init(jax.random.key(seed + 1))
+    d = len(G.permutation(G.identity))
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(2, 2, d))  # signals on the points G permutes (numpy: cheap actions)
+    lift = lambda v: np.asarray(lift_apply(p, v))  # noqa: E731
+    conv = lambda v: np.asarray(conv_apply(q, v))  # noqa: E731
+    points, regular = permutation_action(G), regular_action(G)
+    assert check_action_laws(regular, [rng.normal(size=len(G.elements))])
+    assert is_homomorphism(lift, points, regular, [x], atol=1e-5)
+    y = lift(x)
+    assert is_homomorphism(conv, regular, regular, [y], atol=1e-5)
+    assert is_invariant(lambda v: conv(lift(v)).sum(-1), points, [x])  # pooled over G
+    w = rng.normal(size=(len(G.elements), len(G.elements)))
+    assert not is_homomorphism(lambda v: v @ w, regular, regular, [y], atol=1e-5)
+
+
+@pytest.mark.parametrize("name", sorted(GROUPS))
+def test_group_conv_weights_lie_in_the_solved_basis(name):
+    G = GROUPS[name]
+    n = len(G.elements)
+    regular = regular_action(G)
+    basis = equivariant_basis(regular, regular, n)
+    assert len(basis) == n  # the commutant of the regular representation: one per element
+    conv = group_conv(G)
+    p = conv.init(jax.random.key(0))
+    p = {"psi": p["psi"], "b": jnp.zeros(1)}
+    M = np.stack([np.asarray(conv.apply(p, e[None]))[0] for e in np.eye(n)], 1)
+    assert in_span(M, basis)
+
+
+def test_group_conv_on_a_cyclic_group_is_the_circular_conv():
+    """For Z_n, psi[k] = w[-k mod n] turns the group (cross-)correlation into the
+    circular convolution."""
+    conv, gconv = circular_conv(N, 2, 3), group_conv(cyclic(N), 2, 3)
+    p = conv.init(jax.random.key(7))
+    q = {"psi": p["w"][..., (-np.arange(N)) % N], "b": p["b"]}
+    x = normal(8, (4, 2, N))
+    np.testing.assert_allclose(gconv.apply(q, x), conv.apply(p, x), atol=1e-5)

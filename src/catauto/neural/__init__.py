@@ -42,7 +42,10 @@ from catauto.neural.geometric import (
     circular_conv,
     deepsets,
     graph_action,
+    group_conv,
+    lifting_conv,
     message_passing,
+    regular_action,
     set_action,
     sum_pool,
 )
@@ -104,7 +107,10 @@ __all__ = [
     "circular_conv",
     "deepsets",
     "graph_action",
+    "group_conv",
+    "lifting_conv",
     "message_passing",
+    "regular_action",
     "set_action",
     "sum_pool",
 ]

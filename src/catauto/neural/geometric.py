@@ -10,7 +10,10 @@ core's :func:`catauto.monad.is_homomorphism` on JAX arrays.
 - :func:`deepsets`: ``S_n`` permuting the elements of a set ``[..., n, d]`` (the lift
   of the core's :func:`catauto.monad.deepsets`);
 - :func:`message_passing`: ``S_n`` relabelling the nodes of a graph, acting on node
-  features ``X: [..., n, d]`` and adjacency ``A: [..., n, n]`` together.
+  features ``X: [..., n, d]`` and adjacency ``A: [..., n, n]`` together;
+- :func:`lifting_conv` and :func:`group_conv`: the G-CNN for any finite group ``G``,
+  from signals on the points ``G`` permutes to signals on ``G`` and from ``G`` to ``G``
+  (:func:`regular_action`).
 
 >>> import jax, jax.numpy as jnp
 >>> from catauto.monad import cyclic, is_homomorphism, permutation_action
@@ -39,6 +42,9 @@ from catauto.para import Para, split_key
 
 __all__ = [
     "circular_conv",
+    "group_conv",
+    "lifting_conv",
+    "regular_action",
     "deepsets",
     "message_passing",
     "sum_pool",
@@ -122,6 +128,69 @@ def message_passing(
     return Para(init, apply)
 
 
+def _index_table(group: Group) -> tuple[dict, np.ndarray]:
+    """Element positions and ``T[g, h] = index(g⁻¹ h)`` over ``group.elements``."""
+    index = {g: i for i, g in enumerate(group.elements)}
+    table = np.array(
+        [[index[group.mul(group.inv(g), h)] for h in group.elements] for g in group.elements],
+        dtype=np.int32,
+    )
+    return index, table
+
+
+def group_conv(group: Group, c_in: int = 1, c_out: int = 1) -> Para:
+    """Group convolution, group to group (the G-CNN layer; Cohen & Welling 2016; App C.3
+    of Gavranović et al.): signals on ``G``, ``x: [..., c_in, |G|] -> [..., c_out, |G|]``,
+    ``y[o, g] = sum_c sum_h psi[o, c, g⁻¹h] x[c, h] + b[o]`` (positions follow
+    ``group.elements``). Params ``psi: [c_out, c_in, |G|]``, ``b: [c_out]``.
+    Equivariant for :func:`regular_action`, for any finite group; for ``cyclic(n)`` it
+    is :func:`circular_conv`.
+    """
+    _, table = _index_table(group)
+    n = len(group.elements)
+
+    def init(key: Any) -> dict:
+        psi = jax.random.normal(as_key(key), (c_out, c_in, n)) / np.sqrt(c_in * n)
+        return {"psi": psi, "b": jnp.zeros(c_out)}
+
+    def apply(p: dict, x: Array) -> Array:
+        if x.shape[-2:] != (c_in, n):
+            raise CatautoError(
+                f"group_conv on {group.name}: expected [..., {c_in}, {n}], got {x.shape}"
+            )
+        kernel = p["psi"][..., table]  # [c_out, c_in, |G| (g), |G| (h)]
+        return jnp.einsum("ocgh,...ch->...og", kernel, x) + p["b"][:, None]
+
+    return Para(init, apply)
+
+
+def lifting_conv(group: Group, c_in: int = 1, c_out: int = 1) -> Para:
+    """The lifting layer of a G-CNN: signals on the points ``range(d)`` that ``G``
+    permutes (``group.permutation``) to signals on ``G``,
+    ``x: [..., c_in, d] -> [..., c_out, |G|]``,
+    ``y[o, g] = sum_c sum_i psi[o, c, g⁻¹(i)] x[c, i] + b[o]``. Params
+    ``psi: [c_out, c_in, d]``, ``b``. Equivariant from ``permutation_action(group)`` to
+    :func:`regular_action` (``A_G(g, psi)(h) = psi(g⁻¹h)``, App C.3).
+    """
+    inverse = _inverse_permutations(group)  # g -> the permutation of g⁻¹ as an array
+    table = np.stack([inverse[g] for g in group.elements])  # [|G|, d]: g⁻¹(i)
+    d = table.shape[1]
+
+    def init(key: Any) -> dict:
+        psi = jax.random.normal(as_key(key), (c_out, c_in, d)) / np.sqrt(c_in * d)
+        return {"psi": psi, "b": jnp.zeros(c_out)}
+
+    def apply(p: dict, x: Array) -> Array:
+        if x.shape[-2:] != (c_in, d):
+            raise CatautoError(
+                f"lifting_conv on {group.name}: expected [..., {c_in}, {d}], got {x.shape}"
+            )
+        kernel = p["psi"][..., table]  # [c_out, c_in, |G|, d]
+        return jnp.einsum("ocgi,...ci->...og", kernel, x) + p["b"][:, None]
+
+    return Para(init, apply)
+
+
 def sum_pool() -> Para:
     """``[..., n, d] -> [..., d]``: the sum over the set; invariant under ``S_n``."""
     return Para.lift(lambda x: x.sum(-2))
@@ -134,6 +203,14 @@ def _inverse_permutations(group: Group) -> dict:
     if group.permutation is None:
         raise CatautoError(f"group {group.name} has no permutation representation")
     return {g: np.argsort(group.permutation(g)) for g in group.elements}
+
+
+def regular_action(group: Group) -> Action:
+    """``G`` on signals on ``G``, the last axis indexed by ``group.elements``:
+    ``(g·f)(h) = f(g⁻¹h)`` (the left regular representation)."""
+    _, table = _index_table(group)
+    index = {g: i for i, g in enumerate(group.elements)}
+    return Action(group, lambda g, f: f[..., table[index[g]]], "regular action")
 
 
 def set_action(group: Group) -> Action:
