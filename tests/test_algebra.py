@@ -355,3 +355,25 @@ def test_naturals_accept_numpy_integers():
     for bad in (True, np.bool_(True), np.int64(-1), 2.0):
         with pytest.raises(CatautoError, match="naturals: expected an int >= 0"):
             cata(succ, bad, naturals)
+
+
+@settings(max_examples=40)
+@given(ts=st.lists(tree_values, max_size=6))
+def test_the_tree_flatten_fast_path_agrees_with_the_generic_one(ts):
+    """trees() numbers nodes in one loop (issue 18, item 7); the forest it gives has the
+    same levels and the same terms as the generic post-order numbering."""
+    import dataclasses
+
+    fast = flatten_forest(ts, trees())
+    generic = flatten_forest(ts, dataclasses.replace(trees(), flatten=None))
+    assert fast.levels.tolist() == generic.levels.tolist()
+    assert fast.height.tolist() == generic.height.tolist()
+    assert _terms_of(fast) == _terms_of(generic)
+    assert sorted(map(repr, fast.label)) == sorted(map(repr, generic.label))
+
+
+def test_the_tree_flatten_fast_path_checks_its_input():
+    with pytest.raises(CatautoError, match="not allowed"):
+        flatten_forest([Node(Leaf("a"), Leaf("z"))], trees(("a", "b")))
+    with pytest.raises(CatautoError, match="expected a Leaf or Node"):
+        flatten_forest([Node(Leaf(1), (2,))], trees())

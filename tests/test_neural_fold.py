@@ -288,6 +288,9 @@ def test_list_folds_take_labels_through_the_encoder():
     _close(fold(alg).apply(p, generic), want)
     _close(fold(alg, via="levels").apply(p, generic), want)
     _close(foldl(alg).apply(p, [w[::-1] for w in words]), want)
+    as_strings = ["01", "", "110"]  # any sequence of labels, on both paths
+    _close(fold(alg).apply(p, as_strings), want)
+    _close(fold(alg, via="levels").apply(p, iter(as_strings)), want)
     with pytest.raises(CatautoError, match="not in"):
         fold(alg).apply(p, [("0", "2")])
 

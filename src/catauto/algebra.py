@@ -93,8 +93,10 @@ class InitialAlgebra:
 
     ``fold`` and ``build`` are optional specialised versions of ``cata`` and ``ana`` for
     carriers where going through ``project``/``embed`` would be slow (a tuple's ``project``
-    copies its tail, so lists fold and unfold in a loop instead). They must agree with
-    the generic schemes; the tests check that they do.
+    copies its tail, so lists fold and unfold in a loop instead); ``flatten`` likewise
+    numbers the nodes of many values for :func:`flatten_forest` (``trees`` walks its
+    ``Leaf``/``Node`` objects in one loop). They must agree with the generic schemes;
+    the tests check that they do.
 
     Lambek's lemma: ``embed`` and ``project`` are mutually inverse.
 
@@ -112,6 +114,7 @@ class InitialAlgebra:
     name: str = ""
     fold: Callable[[Callable[[Layer], Any], Any], Any] | None = None
     build: Callable[[Callable[[Any], Layer], Any, int | None], Any] | None = None
+    flatten: Callable[[Sequence], tuple] | None = None
 
     def to_term(self, x: Any) -> Term:
         """The generic term of ``x`` (a nested :class:`Layer`)."""
@@ -394,7 +397,55 @@ def trees(A: Iterable | None = None) -> InitialAlgebra:
             return Layer("node", None, (t.left, t.right))
         raise CatautoError(f"trees: expected a Leaf or Node, got {t!r}")
 
-    return InitialAlgebra(F, embed, project, name="trees")
+    leaf_c = F.constructors[0]
+
+    def flatten(values: Sequence) -> tuple:
+        """Number the nodes of many trees in one loop (parents before kids), for
+        :func:`flatten_forest`: ``(con, label, kids, height, roots)`` arrays."""
+        kind: list[int] = []  # 0 leaf, 1 node (constructor ids of TreeF)
+        label: list[Any] = []
+        left: list[int] = []
+        roots: list[int] = []
+        stack: list[tuple[Any, int]] = []
+        for v in values:
+            roots.append(len(kind))
+            kind.append(-1)
+            label.append(None)
+            left.append(-1)
+            stack.append((v, len(kind) - 1))
+            while stack:
+                t, i = stack.pop()
+                if isinstance(t, Node):
+                    j = len(kind)  # left kid j, right kid j + 1
+                    kind[i], left[i] = 1, j
+                    kind += (-1, -1)
+                    label += (None, None)
+                    left += (-1, -1)
+                    stack.append((t.right, j + 1))
+                    stack.append((t.left, j))
+                elif isinstance(t, Leaf):
+                    kind[i], label[i] = 0, t.label
+                else:
+                    raise CatautoError(f"trees: expected a Leaf or Node, got {t!r}")
+        con = np.array(kind, dtype=np.int32)
+        lab = np.fromiter(label, dtype=object, count=len(label))
+        if leaf_c.labels is not None:
+            bad = [a for a in lab[con == 0] if not leaf_c.allows(a)]
+            if bad:
+                F.check(Layer("leaf", bad[0]))  # raises with the functor's message
+        lefts = np.array(left, dtype=np.int32)
+        kids = np.full((len(con), 2), -1, dtype=np.int32)
+        inner = np.flatnonzero(con == 1)
+        kids[inner, 0] = lefts[inner]
+        kids[inner, 1] = lefts[inner] + 1
+        # heights: kids are numbered after their parent, so one sweep from the end
+        h = [0] * len(con)
+        for i in inner[::-1].tolist():
+            a, b = h[left[i]], h[left[i] + 1]
+            h[i] = 1 + (a if a > b else b)
+        return con, lab, kids, np.array(h, dtype=np.int32), np.array(roots, dtype=np.int32)
+
+    return InitialAlgebra(F, embed, project, name="trees", flatten=flatten)
 
 
 # --- flattened forests (shared with the neural level-batched fold) -------------------------
@@ -445,6 +496,9 @@ def flatten_forest(values: Sequence, initial: InitialAlgebra | Functor) -> Fores
     """
     initial = _initial(initial)
     F = initial.functor
+    if initial.flatten is not None:
+        con_arr, label_arr, kid_arr, h, roots = initial.flatten(values)
+        return _sorted_forest(F, con_arr, label_arr, kid_arr, h, roots)
     ids = {c.name: i for i, c in enumerate(F.constructors)}
     con: list[int] = []
     label: list[Any] = []
@@ -463,7 +517,27 @@ def flatten_forest(values: Sequence, initial: InitialAlgebra | Functor) -> Fores
     kid_arr = np.full((n, F.max_arity), -1, dtype=np.int32)
     for i, ks in enumerate(kids):
         kid_arr[i, : len(ks)] = ks
-    h = np.array(height, dtype=np.int32)
+    return _sorted_forest(
+        F,
+        np.array(con, dtype=np.int32),
+        np.fromiter(label, dtype=object, count=n),
+        kid_arr,
+        np.array(height, dtype=np.int32),
+        roots,
+    )
+
+
+def _sorted_forest(
+    F: Functor,
+    con: np.ndarray,
+    label: np.ndarray,
+    kid_arr: np.ndarray,
+    h: np.ndarray,
+    roots: np.ndarray,
+) -> Forest:
+    """Nodes numbered in any order with kids, heights and roots -> the :class:`Forest`
+    (nodes stably sorted by height, kid and root indices renumbered)."""
+    n = len(con)
     order = np.argsort(h, kind="stable")
     new_index = np.empty(n, dtype=np.int32)
     new_index[order] = np.arange(n, dtype=np.int32)
@@ -473,8 +547,8 @@ def flatten_forest(values: Sequence, initial: InitialAlgebra | Functor) -> Fores
     counts = np.bincount(h, minlength=1) if n else np.zeros(0, dtype=np.int64)
     return Forest(
         functor=F,
-        con=np.array(con, dtype=np.int32)[order],
-        label=np.fromiter(label, dtype=object, count=n)[order],
+        con=con[order],
+        label=label[order],
         kids=kid_arr,
         height=h[order],
         roots=new_index[roots] if n else roots,

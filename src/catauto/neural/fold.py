@@ -560,9 +560,10 @@ def fold(
         if not isinstance(forest, PackedForest):
             init = initial
             if init is None and _is_list_functor(alg.functor) and not isinstance(forest, Forest):
-                init = lists()  # lists of labels, as the scan path takes them
-                if any(isinstance(v, Layer) for v in forest):
-                    init = None
+                forest = list(forest)
+                if not any(isinstance(v, Layer) for v in forest):
+                    init = lists()  # sequences of labels, as the scan path takes them
+                    forest = [tuple(v) for v in forest]
             forest = pack_forest(forest, alg, init, width=width)
         return _fold_levels(alg, p, forest)
 
