@@ -49,7 +49,7 @@ with_sink = st.builds(
 )
 
 
-@settings(max_examples=10, deadline=None)
+@settings(max_examples=6, deadline=None)
 @given(
     target=st.one_of(plain, with_sink),
     learn=st.sampled_from([lstar, kv, lsharp]),

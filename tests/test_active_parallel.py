@@ -117,8 +117,8 @@ def test_a_learned_machine_on_a_process_pool_and_a_given_executor():
     oracle = functools.partial(WpMethodOracle, extra_states=1)
     with ParallelTeacher(factory, m.inputs, "mealy", workers=1, batch=16) as t:
         ref_hyp, ref = lsharp(t, oracle(), progress=False)
-    ctx = multiprocessing.get_context("fork") if hasattr(__import__("os"), "fork") else None
-    with ProcessPoolExecutor(2, mp_context=ctx) as ex:
+    # spawn, not fork: the suite has JAX's threads running, and fork could deadlock
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as ex:
         t = ParallelTeacher(factory, m.inputs, "mealy", workers=2, executor=ex, batch=16)
         hyp, stats = lsharp(t, oracle(), progress=False)
         t.close()  # leaves a given executor running
