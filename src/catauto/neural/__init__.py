@@ -23,7 +23,7 @@ from catauto.neural.cells import (
     tree_rnn,
     tree_tensor,
 )
-from catauto.neural.compile import compile_machine, machine_weights
+from catauto.neural.compile import CompiledPara, compile_machine, machine_weights
 from catauto.neural.fold import (
     PackedForest,
     ParaAlgebra,
@@ -96,6 +96,7 @@ __all__ = [
     "tree_lstm",
     "tree_rnn",
     "tree_tensor",
+    "CompiledPara",
     "compile_machine",
     "machine_weights",
     "Batches",

@@ -252,9 +252,11 @@ class _ClassifierSystem(System):
         got = self._index[np.asarray(_classes(self.model, self.params, W, L))]
         return [got[i, : len(w) + 1].tolist() for i, w in enumerate(words)]
 
-    def run(self, word: Sequence[int], expected: Sequence[int] | None = None) -> list[int]:
+    def run(
+        self, word: Sequence[int], expected: Sequence[int] | None = None, stop: int = -1
+    ) -> list[int]:
         outs = self.classify([word])[0]
-        return outs if expected is None else until_difference(outs, expected)
+        return outs if expected is None and stop < 0 else until_difference(outs, expected, stop)
 
 
 # -- the equivalence oracle --------------------------------------------------------------------
