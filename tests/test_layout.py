@@ -5,13 +5,13 @@
   ``__init__.py`` importing its own submodules is not an edge. ``from pkg import name``
   is an edge to ``pkg.name`` when that is a module, to the module the package
   re-exports ``name`` from when it does, else to ``pkg`` itself.
-- No import inside a function body in ``catauto.automata``, except the lazy ones of JAX
-  and graphviz.
+- No import inside a function body in ``catauto.automata``, except the lazy ones of JAX,
+  graphviz and PySAT (the SAT solver of ``learn.smallest``).
 - The layers of DESIGN.md point downwards: core -> coalgebra -> automata -> neural
   (the core is ``catauto/*.py`` but the entry points ``cli``, ``demo`` and ``testing``,
   which sit above every layer); the core, coalgebra and automata import no third-party
-  package but numpy (and graphviz, lazily, for drawing); ``import catauto.automata``
-  loads no JAX.
+  package but numpy (and graphviz and PySAT, lazily, for drawing and SAT);
+  ``import catauto.automata`` loads no JAX.
 - Every public module (no ``_``-prefixed part in its dotted name) has ``__all__``.
 
 Also a command: ``python tests/test_layout.py`` prints the cycles, the imports inside
@@ -30,7 +30,7 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src"
 ROOT = "catauto"
-LAZY_ALLOWED = {"jax", "jaxlib", "graphviz"}
+LAZY_ALLOWED = {"jax", "jaxlib", "graphviz", "pysat"}
 """Top-level packages that ``catauto.automata`` may import inside a function."""
 ENTRY_POINTS = {"catauto.cli", "catauto.demo", "catauto.testing"}
 """Modules above every layer: they may import anything."""

@@ -1,11 +1,11 @@
 """Learning machines from traces (passive) and from queries (active).
 
-Passive (``learn.passive``): the prefix tree, ``rpni`` and ``edsm``, Abbadingo-style
-instances. Active (``learn.active``): teachers, equivalence oracles, ``lstar``, ``kv`` and
-``lsharp``, and ``learn_active_model`` behind ``catauto learn-active``. The traces both
-learn from live with the other formats, ``Sample`` and ``IOTraces`` in
-:mod:`catauto.automata.traces`, their files in :mod:`catauto.automata.traceio`; they are
-re-exported here, as are the errors.
+Passive (``learn.passive``): the prefix tree, ``rpni`` and ``edsm``, ``smallest`` (SAT),
+Abbadingo-style instances. Active (``learn.active``): teachers, equivalence oracles,
+``lstar``, ``kv`` and ``lsharp``, and ``learn_active_model`` behind ``catauto
+learn-active``. The traces both learn from live with the other formats, ``Sample`` and
+``IOTraces`` in :mod:`catauto.automata.traces`, their files in
+:mod:`catauto.automata.traceio`; they are re-exported here, as are the errors.
 """
 
 from catauto.automata.learn.active import (
@@ -37,10 +37,13 @@ from catauto.automata.learn.active import (
 from catauto.automata.learn.passive import (
     AbbadingoInstance,
     PrefixTree,
+    SatStep,
+    SmallestResult,
     abbadingo_instance,
     edsm,
     prefix_tree,
     rpni,
+    smallest,
 )
 from catauto.automata.traceio import (
     read_abbadingo,
@@ -78,6 +81,8 @@ __all__ = [
     "RandomWpOracle",
     "SULTeacher",
     "Sample",
+    "SatStep",
+    "SmallestResult",
     "StateBoundError",
     "Stats",
     "SystemPool",
@@ -98,5 +103,6 @@ __all__ = [
     "read_jsonl",
     "read_stamina",
     "rpni",
+    "smallest",
     "write_abbadingo",
 ]

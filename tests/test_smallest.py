@@ -1,0 +1,165 @@
+"""``learn.smallest``: the smallest consistent DFA / Mealy machine, by SAT."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import numpy as np
+import pytest
+
+from catauto.automata import zoo
+from catauto.automata.learn import (
+    ContradictionError,
+    IOTraces,
+    Sample,
+    StateBoundError,
+    abbadingo_instance,
+    smallest,
+)
+
+
+# -- brute force ----------------------------------------------------------------------------
+def _all_tables(m: int, k: int, values: int) -> np.ndarray:
+    """Every ``m × k`` table with entries in ``range(values)``, as ``[N, m, k]``."""
+    return np.array(list(itertools.product(range(values), repeat=m * k))).reshape(-1, m, k)
+
+
+def _dfa_exists(words: list[list[int]], labels: list[bool], m: int) -> bool:
+    """Is there a complete DFA with ``m`` states over two letters agreeing with the data?"""
+    delta = _all_tables(m, 2, m)
+    acc = np.array(list(itertools.product([False, True], repeat=m)))  # [A, m]
+    N = len(delta)
+    ends = np.zeros((len(words), N), dtype=np.int64)
+    for w, word in enumerate(words):
+        q = np.zeros(N, dtype=np.int64)
+        for a in word:
+            q = delta[np.arange(N), q, a]
+        ends[w] = q
+    ok = np.ones((N, len(acc)), dtype=bool)  # [delta, acceptance]
+    for w, lab in enumerate(labels):
+        ok &= acc[:, ends[w]].T == lab
+    return bool(ok.any())
+
+
+def _mealy_exists(inputs: list[list[int]], outputs: list[list[int]], m: int) -> bool:
+    """Is there a complete Mealy machine with ``m`` states (two inputs, two outputs)?"""
+    delta, outs = _all_tables(m, 2, m), _all_tables(m, 2, 2)
+    for d in delta:
+        ok = np.ones(len(outs), dtype=bool)
+        for word, out in zip(inputs, outputs):
+            q = 0
+            for a, b in zip(word, out):
+                ok &= outs[:, q, a] == b
+                q = d[q, a]
+        if ok.any():
+            return True
+    return False
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_dfa_minimal_against_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    words = sorted({tuple(rng.integers(0, 2, rng.integers(0, 5)).tolist()) for _ in range(7)})
+    labels = [bool(rng.integers(0, 2)) for _ in words]
+    data = Sample([list(w) for w in words], labels, inputs=(0, 1))
+    r = smallest(data, progress=False)
+    assert len(data.misses(r.machine)) == 0
+    assert r.proved_minimal
+    n = r.machine.n_states
+    if n <= 4:
+        for m in range(1, n):
+            assert not _dfa_exists([list(w) for w in words], labels, m)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_mealy_minimal_against_brute_force(seed):
+    rng = np.random.default_rng(100 + seed)
+    m_target = int(rng.integers(1, 4))
+    delta = rng.integers(0, m_target, (m_target, 2))
+    out = rng.integers(0, 2, (m_target, 2))
+    inputs, outputs = [], []
+    for _ in range(5):
+        word = rng.integers(0, 2, rng.integers(1, 6)).tolist()
+        q, o = 0, []
+        for a in word:
+            o.append(int(out[q, a]))
+            q = int(delta[q, a])
+        inputs.append(word)
+        outputs.append(o)
+    data = IOTraces(inputs, outputs, (0, 1), (0, 1))
+    r = smallest(data, progress=False)
+    assert len(data.misses(r.machine)) == 0
+    assert r.proved_minimal
+    n = r.machine.n_states
+    assert n <= m_target
+    if n <= 3:
+        for m in range(1, n):
+            assert not _mealy_exists(inputs, outputs, m)
+
+
+def test_sat_model_read_back():
+    """A sample where EDSM is not minimal, so the answer comes from a SAT model."""
+    found = 0
+    for seed in range(200):
+        rng = np.random.default_rng(seed)
+        words = sorted({tuple(rng.integers(0, 2, rng.integers(0, 6)).tolist()) for _ in range(9)})
+        labels = [bool(rng.integers(0, 2)) for _ in words]
+        data = Sample([list(w) for w in words], labels, inputs=(0, 1))
+        r = smallest(data, progress=False)
+        assert len(data.misses(r.machine)) == 0
+        if r.steps and r.steps[-1].sat:
+            found += 1
+            assert r.machine.n_states < r.upper_bound
+            if r.machine.n_states <= 4:
+                for m in range(1, r.machine.n_states):
+                    assert not _dfa_exists([list(w) for w in words], labels, m)
+            if found >= 5:
+                break
+    assert found >= 5
+
+
+# -- Tomita ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("k", range(1, 8))
+def test_tomita_exact(k):
+    rng = np.random.default_rng(k)
+    words = ["".join(rng.choice(["0", "1"], rng.integers(0, 11))) for _ in range(150)]
+    target = zoo.tomita(k)
+    data = Sample(words, [target.accepts(w) for w in words], inputs=("0", "1"))
+    r = smallest(data, progress=False)
+    assert r.proved_minimal
+    assert r.machine.equivalent(target)
+    assert r.machine.n_states == target.n_states
+
+
+# -- errors and limits -----------------------------------------------------------------------
+def test_contradiction():
+    with pytest.raises(ContradictionError):
+        smallest(Sample(["ab", "ab"], [True, False]), progress=False)
+    with pytest.raises(ContradictionError):
+        smallest(IOTraces(["ab", "aa"], ["xy", "yx"]), progress=False)
+
+
+def test_max_states_bound():
+    words = ["", "a", "aa", "aaa", "aaaa", "aaaaa"]
+    data = Sample(words, [len(w) % 3 == 0 for w in words])
+    assert smallest(data, max_states=3, progress=False).machine.n_states == 3
+    with pytest.raises(StateBoundError):
+        smallest(data, max_states=2, progress=False)
+
+
+def test_time_limit_honoured():
+    inst = abbadingo_instance(16, 160, seed=0)
+    t0 = time.perf_counter()
+    r = smallest(inst.train, time_limit=1.0, progress=False)
+    took = time.perf_counter() - t0
+    assert took < 4.0
+    assert not r.proved_minimal
+    assert r.steps[-1].sat is None
+    assert len(inst.train.misses(r.machine)) == 0
+
+
+def test_progress_lines(capsys):
+    words = ["", "a", "aa", "aaa", "b", "ab", "ba", "bb"]
+    smallest(Sample(words, [len(w) % 3 == 0 for w in words]), progress=True)
+    assert "smallest:" in capsys.readouterr().err
