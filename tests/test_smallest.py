@@ -163,3 +163,22 @@ def test_progress_lines(capsys):
     words = ["", "a", "aa", "aaa", "b", "ab", "ba", "bb"]
     smallest(Sample(words, [len(w) % 3 == 0 for w in words]), progress=True)
     assert "smallest:" in capsys.readouterr().err
+
+
+# -- the command line -----------------------------------------------------------------------
+def test_cli_learn_smallest(tmp_path, capsys):
+    from catauto import cli
+
+    path = tmp_path / "train.csv"
+    words = ["", "a", "aa", "aaa", "aaaa", "b", "ab", "ba", "bb", "aab"]
+    lines = [f"{' '.join(w)},{'yes' if w.count('a') % 3 == 0 else 'no'}" for w in words]
+    path.write_text("word,label\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    model = tmp_path / "m.json"
+    argv = ["learn", str(path), "--algorithm", "smallest", "--time-limit", "10", "-o", str(model)]
+    code = cli.main(argv + ["--max-states", "5"])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert "smallest:" in captured.err and "minimal" in captured.err
+    assert model.exists()
+    code = cli.main(argv + ["--max-states", "2"])
+    assert code == 2 and "max_states=2" in capsys.readouterr().err

@@ -435,8 +435,9 @@ def _learn_args(p: argparse.ArgumentParser) -> None:
     )
     p.epilog = (p.epilog or "") + "\n" + _TRACE_FORMATS
     p.add_argument(
-        "--algorithm", choices=("rpni", "edsm", "neural"), default="edsm", help="default: edsm"
-    )
+        "--algorithm", choices=("rpni", "edsm", "neural", "smallest"), default="edsm",
+        help="default: edsm; smallest: the fewest states, by SAT (DFA and Mealy data)",
+    )  # fmt: skip
     p.add_argument("--kind", choices=("dfa", "moore", "mealy"), help="default: from the data")
     p.add_argument("--max-states", type=int, help="bound on states (neural: its size, default 10)")
     p.add_argument(
@@ -449,7 +450,8 @@ def _learn_args(p: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     p.add_argument(
         "--time-limit", type=float, metavar="SECONDS",
-        help="edsm --search / neural: stop after this long with the best machine so far",
+        help="edsm --search / neural / smallest: stop after this long with the best machine"
+        " so far",
     )  # fmt: skip
     _learned_options(p)
 
@@ -462,12 +464,12 @@ def _check_learn_options(args: argparse.Namespace) -> None:
     if args.beam != 1 and not args.search:
         raise CatautoError("--beam needs --search W (it widens EDSM's search)")
     if args.time_limit is not None and (args.algorithm == "rpni" or (edsm and not args.search)):
-        raise CatautoError("--time-limit bounds edsm --search and neural runs only")
+        raise CatautoError("--time-limit bounds edsm --search, neural and smallest runs only")
 
 
 @command(
     "learn",
-    help="learn a machine from a file of traces (passive: RPNI, EDSM, or gradient descent)",
+    help="learn a machine from a file of traces (passive: RPNI, EDSM, SAT, gradient descent)",
     example="catauto learn train.a --algorithm edsm -o model.json --svg model.svg",
     configure=_learn_args,
     output_is_report=False,
@@ -503,6 +505,12 @@ def _learn(args: argparse.Namespace, out: Output) -> int:
             time_limit=args.time_limit,
             progress=not args.quiet,
         )
+    elif args.algorithm == "smallest":
+        if args.kind is not None and args.kind != data.kind:
+            raise CatautoError(f"--algorithm smallest learns {data.kind} from this data")
+        m = learn.smallest(
+            data, args.max_states, time_limit=args.time_limit, progress=not args.quiet
+        ).machine
     else:
         m = learn.rpni(data, args.max_states, kind=args.kind, progress=not args.quiet)
     seconds = time.perf_counter() - start
