@@ -57,13 +57,14 @@ def _mealy_exists(inputs: list[list[int]], outputs: list[list[int]], m: int) -> 
     return False
 
 
+@pytest.mark.parametrize("symmetry", ["bfs", "clique"])
 @pytest.mark.parametrize("seed", range(40))
-def test_dfa_minimal_against_brute_force(seed):
+def test_dfa_minimal_against_brute_force(seed, symmetry):
     rng = np.random.default_rng(seed)
     words = sorted({tuple(rng.integers(0, 2, rng.integers(0, 5)).tolist()) for _ in range(7)})
     labels = [bool(rng.integers(0, 2)) for _ in words]
     data = Sample([list(w) for w in words], labels, inputs=(0, 1))
-    r = smallest(data, progress=False)
+    r = smallest(data, progress=False, symmetry=symmetry)
     assert len(data.misses(r.machine)) == 0
     assert r.proved_minimal
     n = r.machine.n_states
@@ -72,8 +73,9 @@ def test_dfa_minimal_against_brute_force(seed):
             assert not _dfa_exists([list(w) for w in words], labels, m)
 
 
+@pytest.mark.parametrize("symmetry", ["bfs", "clique"])
 @pytest.mark.parametrize("seed", range(30))
-def test_mealy_minimal_against_brute_force(seed):
+def test_mealy_minimal_against_brute_force(seed, symmetry):
     rng = np.random.default_rng(100 + seed)
     m_target = int(rng.integers(1, 4))
     delta = rng.integers(0, m_target, (m_target, 2))
@@ -88,7 +90,7 @@ def test_mealy_minimal_against_brute_force(seed):
         inputs.append(word)
         outputs.append(o)
     data = IOTraces(inputs, outputs, (0, 1), (0, 1))
-    r = smallest(data, progress=False)
+    r = smallest(data, progress=False, symmetry=symmetry)
     assert len(data.misses(r.machine)) == 0
     assert r.proved_minimal
     n = r.machine.n_states
@@ -98,7 +100,8 @@ def test_mealy_minimal_against_brute_force(seed):
             assert not _mealy_exists(inputs, outputs, m)
 
 
-def test_sat_model_read_back():
+@pytest.mark.parametrize("symmetry", ["bfs", "clique"])
+def test_sat_model_read_back(symmetry):
     """A sample where EDSM is not minimal, so the answer comes from a SAT model."""
     found = 0
     for seed in range(200):
@@ -106,7 +109,7 @@ def test_sat_model_read_back():
         words = sorted({tuple(rng.integers(0, 2, rng.integers(0, 6)).tolist()) for _ in range(9)})
         labels = [bool(rng.integers(0, 2)) for _ in words]
         data = Sample([list(w) for w in words], labels, inputs=(0, 1))
-        r = smallest(data, progress=False)
+        r = smallest(data, progress=False, symmetry=symmetry)
         assert len(data.misses(r.machine)) == 0
         if r.steps and r.steps[-1].sat:
             found += 1
@@ -182,3 +185,16 @@ def test_cli_learn_smallest(tmp_path, capsys):
     assert model.exists()
     code = cli.main(argv + ["--max-states", "2"])
     assert code == 2 and "max_states=2" in capsys.readouterr().err
+
+
+def test_bfs_and_clique_symmetry_agree():
+    """Both symmetry breakings find the same size on samples with answers of 3-9 states."""
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        words = sorted({tuple(rng.integers(0, 2, rng.integers(0, 7)).tolist()) for _ in range(25)})
+        labels = [bool(rng.integers(0, 2)) for _ in words]
+        data = Sample([list(w) for w in words], labels, inputs=(0, 1))
+        a = smallest(data, progress=False, symmetry="bfs")
+        b = smallest(data, progress=False, symmetry="clique")
+        assert a.machine.n_states == b.machine.n_states
+        assert a.proved_minimal and b.proved_minimal

@@ -13,9 +13,15 @@ using SAT solvers* (ICGI 2010): for a number of states ``k``, every prefix-tree 
   the colours form a complete deterministic machine;
 - a node labelled accept/reject: ``x[v, i] → ±z[i]``; a Mealy edge with output ``b``:
   ``x[p, i] → o[i, a, b]``, with at most one output per ``(i, a)``;
-- symmetry breaking: the clique of pairwise-distinguishable prefixes
-  (``distinct_prefixes``) takes colours 0, 1, ... (the root colour 0 is the initial
-  state). Its size is the lower bound the search starts from.
+- symmetry breaking (``symmetry=``): ``"bfs"`` (the default), Ulyantsev, Zakirzyanov &
+  Shalyto's BFS predicates (ICGI 2015): the states are numbered in the order a
+  breadth-first search from the initial state 0 meets them, children in order of their
+  least input, which leaves one numbering per machine; the clique of
+  pairwise-distinguishable prefixes (``distinct_prefixes``) then only adds "different
+  colours" clauses. ``"clique"``: Heule & Verwer's, the clique takes colours 0, 1, ...
+  (the two cannot be combined: each fixes the numbering its own way). BFS is the faster
+  by an order of magnitude on the unsatisfiable ``k`` (Abbadingo n = 16, k = 7: 0.6 s
+  against 8.5 s). The clique's size is the lower bound the search starts from.
 
 A model gives the machine directly (the colours' tables); it is minimised and checked
 against every trace. The search tries ``k`` = clique size, +1, ... and stops at the
@@ -24,10 +30,6 @@ or below the size of EDSM's machine, which is computed first as the upper bound 
 the fallback: when EDSM already meets the clique bound, or every ``k`` below its size is
 unsatisfiable, EDSM's machine is the answer. ``time_limit`` bounds the whole search; if
 it runs out, the best machine found so far is returned with ``proved_minimal=False``.
-
-Ulyantsev et al.'s BFS symmetry breaking is not implemented: it fixes the numbering of
-the states by a breadth-first traversal, which conflicts with fixing the clique to the
-first colours, so one must choose; the clique is used.
 
 The solver is Glucose 4 from PySAT (``python-sat``; it can be interrupted at the time
 limit, its CaDiCaL cannot), imported when ``smallest`` runs so that
@@ -88,7 +90,9 @@ class SmallestResult:
         return [s.k for s in self.steps]
 
 
-def _encode(tree: PrefixTree, k: int, clique: list[int]) -> tuple[int, list, dict]:
+def _encode(
+    tree: PrefixTree, k: int, clique: list[int], symmetry: str = "clique"
+) -> tuple[int, list, dict]:
     """The clauses for ``k`` colours; returns (number of variables, clauses, offsets)."""
     n, m = tree.n_nodes, tree.n_inputs
     mealy = tree.kind == "mealy"
@@ -126,11 +130,53 @@ def _encode(tree: PrefixTree, k: int, clique: list[int]) -> tuple[int, list, dic
         lab = np.flatnonzero(tree.label >= 0)
         sign = np.where(tree.label[lab] == 1, 1, -1)[:, None]
         parts.append(np.stack([-x[lab], sign * z[None, :]], -1).reshape(-1, 2))
-    units = [[int(x[v, i])] for i, v in enumerate(clique)]
+    if symmetry == "clique":
+        units = [[int(x[v, i])] for i, v in enumerate(clique)]
+    else:
+        units = [[int(x[0, 0])]]
+        c = np.array(clique, dtype=np.int64)
+        cu, cv = np.triu_indices(len(c), 1)
+        parts.append(np.stack([-x[c[cu]], -x[c[cv]]], -1).reshape(-1, 2))
+        n_vars, more = _bfs_clauses(y, k, m, n_vars)
+        units += more
     clauses = parts_ragged + units
     for arr in parts:
         clauses += arr.tolist()
     return n_vars, clauses, {"X": X, "Y": Y, "Z": Z, "O": O}
+
+
+def _bfs_clauses(y: np.ndarray, k: int, m: int, top: int) -> tuple[int, list]:
+    """Ulyantsev et al.'s BFS symmetry breaking: the states are numbered in the order a
+    breadth-first search from state 0 meets them, children in order of their least
+    input. ``t[i, j]``: some transition i -> j; ``p[j, i]``: i is j's BFS parent (the
+    least state with a transition to j); ``mn[a, i, j]``: a is the least input i -> j."""
+    t = (top + 1 + np.arange(k * k)).reshape(k, k)
+    p = (top + 1 + k * k + np.arange(k * k)).reshape(k, k)  # p[j, i]
+    mn = (top + 1 + 2 * k * k + np.arange(m * k * k)).reshape(m, k, k)
+    out: list[list[int]] = []
+    for j in range(1, k):
+        out.append([int(p[j, i]) for i in range(j)])  # every state j > 0 has a parent
+        for i in range(j):
+            ys = [int(y[a, i, j]) for a in range(m)]
+            out.append([-int(t[i, j]), *ys])
+            out += [[-ya, int(t[i, j])] for ya in ys]
+            out.append([-int(p[j, i]), int(t[i, j])])
+            out += [[-int(p[j, i]), -int(t[h, j])] for h in range(i)]
+            out.append([-int(t[i, j]), *(int(t[h, j]) for h in range(i)), int(p[j, i])])
+            for a in range(m):
+                out.append([-int(mn[a, i, j]), ys[a]])
+                out += [[-int(mn[a, i, j]), -ys[b]] for b in range(a)]
+                out.append([-ys[a], *ys[:a], int(mn[a, i, j])])
+            if j + 1 < k:
+                # parents in order, and two children of one parent by their least input
+                out += [[-int(p[j, i]), -int(p[j + 1, h])] for h in range(i)]
+                for a in range(m):
+                    for b in range(a):
+                        out.append(
+                            [-int(p[j, i]), -int(p[j + 1, i]), -int(mn[a, i, j]),
+                             -int(mn[b, i, j + 1])]
+                        )  # fmt: skip
+    return top + 2 * k * k + m * k * k, out
 
 
 def _read_back(tree: PrefixTree, k: int, model: list[int], off: dict) -> Machine:
@@ -180,15 +226,20 @@ def smallest(
     max_states: int | None = None,
     time_limit: float | None = None,
     progress: bool = True,
+    symmetry: str = "bfs",
 ) -> SmallestResult:
     """The smallest DFA (``Sample``) or Mealy machine (``IOTraces``) consistent with
     ``data``, by SAT; see the module doc. ``max_states`` bounds the search (a
     ``StateBoundError`` if no machine that small exists, or none was found in time);
     ``time_limit`` (seconds) bounds the whole search; ``progress`` prints a line per
-    ``k`` on stderr. Contradictory data raises ``ContradictionError``.
+    ``k`` on stderr; ``symmetry``: ``"bfs"`` or ``"clique"`` symmetry breaking. The
+    result lists each ``k`` tried with its time and encoding size. Contradictory data
+    raises ``ContradictionError``.
     """
     if max_states is not None:
         check_count("max_states", max_states, 1)
+    if symmetry not in ("bfs", "clique"):
+        raise CatautoError(f"symmetry must be 'bfs' or 'clique', got {symmetry!r}")
     if time_limit is not None and time_limit < 0:
         raise CatautoError(f"time_limit must be >= 0, got {time_limit}")
     start = time.perf_counter()
@@ -216,7 +267,7 @@ def smallest(
     timed_out = False
     while not proved and k <= top:
         t0 = time.perf_counter()
-        n_vars, clauses, off = _encode(tree, k, clique)
+        n_vars, clauses, off = _encode(tree, k, clique, symmetry)
         sat, model = _solve(clauses, deadline)
         secs = time.perf_counter() - t0
         steps.append(SatStep(k, sat, secs, n_vars, len(clauses)))
