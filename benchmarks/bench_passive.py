@@ -16,6 +16,11 @@ Four parts, one printed line per result (ratios = AALpy time / catauto time):
    1–30, run through the model) ``rpni`` and ``edsm`` need before they return an
    equivalent machine (doubling from 250 up to ``--mealy-traces``, default 512,000:
    about 2.5 GB of memory and a few minutes at the top).
+4. Only with ``--only sat``: ``learn.smallest`` (exact identification by SAT, BFS
+   symmetry breaking) on Abbadingo-protocol instances n = 16 with 160 training strings
+   and n = 32 with 500, ``--seeds`` seeds, at most ``--time-limit`` seconds each: test
+   accuracy, time, whether minimality was proved, and the encoding per ``k``
+   (variables, clauses, seconds), next to plain EDSM.
 
 The default run fits in about 15 minutes on a shared 2-core machine: AALpy runs
 where it takes under a minute or so (problem A, StaMinA 16, the first n = 64 / 2,499
@@ -25,7 +30,7 @@ sparse instances, ``--aalpy none`` drops it, ``--quick`` is one seed and no AALp
 machine; the ratios are measured in the same run.
 
     python benchmarks/bench_passive.py [--quick] [--seeds N] [--aalpy none|fast|all]
-        [--only tree|abbadingo|real|mealy] [--search W] [--beam B] [--time-limit S]
+        [--only tree|abbadingo|real|mealy|sat] [--search W] [--beam B] [--time-limit S]
         [--splits N] [--mealy-traces N]
 
 Defaults: ``--seeds 3 --aalpy fast --search 2 --beam 3 --time-limit 60 --splits 5``.
@@ -256,6 +261,43 @@ def mealy(max_traces: int) -> None:
                 )
 
 
+# -- 4. exact identification by SAT ------------------------------------------------------
+def sat(seeds: int, time_limit: float) -> None:
+    from catauto.automata.learn.passive.sat import smallest
+
+    for n, n_train in [(16, 160), (32, 500)]:
+        solved = {"edsm": 0, "smallest": 0}
+        for seed in range(seeds):
+            inst = abbadingo_instance(n, n_train, seed=seed)
+            name = f"abbadingo n={n} {n_train} strings seed {seed}"
+            target = inst.target.minimize().n_states
+            m, t = timed(edsm, inst.train, progress=False)
+            acc = inst.test.accuracy(m)
+            solved["edsm"] += acc >= 0.99
+            start = time.perf_counter()
+            r = smallest(inst.train, time_limit=time_limit, progress=False)
+            ts = time.perf_counter() - start
+            acc_s = inst.test.accuracy(r.machine)
+            solved["smallest"] += acc_s >= 0.99
+            steps = ", ".join(
+                f"k={s.k} {'SAT' if s.sat else 'UNSAT' if s.sat is False else 'timeout'}"
+                f" {s.variables}v/{s.clauses}c {s.seconds:.2f}s"
+                for s in r.steps
+            )
+            print(
+                f"{name} (target {target} states): edsm {m.n_states} states {acc:.1%}"
+                f" {t:.2f} s; smallest {r.machine.n_states} states {acc_s:.1%} {ts:.1f} s,"
+                f" {'minimal' if r.proved_minimal else 'not proved'}"
+                f" (clique {r.lower_bound}); {steps}",
+                flush=True,
+            )
+        print(
+            f"sat n={n} {n_train} strings: test accuracy >= 99% on {solved['smallest']} of"
+            f" {seeds} seeds with smallest, {solved['edsm']} with edsm",
+            flush=True,
+        )
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="one seed, no AALpy")
@@ -266,7 +308,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--time-limit", type=float, default=60.0, help="seconds per search")
     ap.add_argument("--splits", type=int, default=5, help="80/20 splits of the real data")
     ap.add_argument("--mealy-traces", type=int, default=512_000)
-    ap.add_argument("--only", choices=["tree", "abbadingo", "real", "mealy"], default=None)
+    ap.add_argument("--only", choices=["tree", "abbadingo", "real", "mealy", "sat"], default=None)
     args = ap.parse_args(argv)
     if args.quick:
         args.seeds, args.splits, args.aalpy = 1, 1, "none"
@@ -280,6 +322,8 @@ def main(argv: list[str] | None = None) -> None:
         abbadingo(args.seeds, args.aalpy, args.search, args.beam, args.time_limit)
     if args.only in (None, "mealy"):
         mealy(args.mealy_traces)
+    if args.only == "sat":
+        sat(args.seeds, args.time_limit)
 
 
 if __name__ == "__main__":
