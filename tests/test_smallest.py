@@ -198,3 +198,10 @@ def test_bfs_and_clique_symmetry_agree():
         b = smallest(data, progress=False, symmetry="clique")
         assert a.machine.n_states == b.machine.n_states
         assert a.proved_minimal and b.proved_minimal
+
+
+def test_time_limit_zero_returns_edsm_machine():
+    inst = abbadingo_instance(16, 160, seed=0)
+    r = smallest(inst.train, time_limit=0, progress=False)
+    assert not r.proved_minimal and r.steps == []
+    assert r.machine.n_states == r.upper_bound

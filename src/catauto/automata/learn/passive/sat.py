@@ -266,6 +266,10 @@ def smallest(
     k = lower
     timed_out = False
     while not proved and k <= top:
+        if deadline is not None and time.perf_counter() >= deadline:
+            timed_out = True  # before building an encoding that could not be solved
+            say(f"k={k}: time limit reached")
+            break
         t0 = time.perf_counter()
         n_vars, clauses, off = _encode(tree, k, clique, symmetry)
         sat, model = _solve(clauses, deadline)
