@@ -397,8 +397,25 @@ def changed_line(diff: str) -> tuple[str, str]:
     return " / ".join(old), " / ".join(new)
 
 
-def summarise(results: list[dict], plan: dict[str, dict], elapsed: float, stopped: str) -> str:
-    lines = ["# Mutation testing (cosmic-ray, sampled)", ""]
+def describe(source: Path) -> str:
+    """The source tree's commit, and whether it has uncommitted changes."""
+    try:
+        git = ["git", "-C", str(source)]
+        head = subprocess.run(
+            [*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            [*git, "status", "--porcelain", "--untracked-files=no"], capture_output=True, text=True
+        ).stdout.strip()
+        return f"{source} at {head}" + (" with uncommitted changes" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return str(source)
+
+
+def summarise(
+    results: list[dict], plan: dict[str, dict], elapsed: float, stopped: str, settings: str
+) -> str:
+    lines = ["# Mutation testing (cosmic-ray, sampled)", "", settings, ""]
     lines.append(
         f"{time.strftime('%Y-%m-%d %H:%M')}, {elapsed / 60:.1f} min; {stopped}. "
         "Kill rate = killed / (killed + survived); timeouts and incompetent mutants apart."
@@ -406,8 +423,8 @@ def summarise(results: list[dict], plan: dict[str, dict], elapsed: float, stoppe
     lines += [
         "",
         "| package | mutants (all / sampled / run) | killed | survived | timeout | "
-        "incompetent | kill rate | clean tests (s) |",
-        "|---|---|---|---|---|---|---|---|",
+        "incompetent | kill rate | clean tests (s) | mutant runs (min) |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, info in plan.items():
         mine = [r for r in results if r["package"] == name]
@@ -419,7 +436,7 @@ def summarise(results: list[dict], plan: dict[str, dict], elapsed: float, stoppe
         lines.append(
             f"| {name} | {info['total']} / {info['sampled']} / {len(mine)} | {count['killed']} "
             f"| {count['survived']} | {count['timeout']} | {count['incompetent']} | {rate} "
-            f"| {info.get('clean_s', 0):.0f} |"
+            f"| {info.get('clean_s', 0):.0f} | {sum(r['seconds'] for r in mine) / 60:.1f} |"
         )
     for name, info in plan.items():
         if info.get("deselected"):
@@ -434,6 +451,15 @@ def summarise(results: list[dict], plan: dict[str, dict], elapsed: float, stoppe
             f"{r['operator']}{tag}: `{r['old']}` -> `{r['new']}`"
         )
     return "\n".join(lines) + "\n"
+
+
+def cosmic_ray_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("cosmic-ray")
+    except PackageNotFoundError:
+        return "?"
 
 
 # -- main -------------------------------------------------------------------------------
@@ -673,7 +699,12 @@ def main(argv: list[str] | None = None) -> int:
         else:
             shutil.rmtree(work, ignore_errors=True)
     if plan and not args.list:
-        report = summarise(results, plan, time.monotonic() - start, stopped)
+        settings = (
+            f"Source: {describe(source)}; seed {args.seed}, {args.mutants} mutants a package, "
+            f"budget {args.minutes:g} min, timeout {args.timeout_factor:g} x clean time "
+            f"+ {args.timeout_slack:g} s; cosmic-ray {cosmic_ray_version()}."
+        )
+        report = summarise(results, plan, time.monotonic() - start, stopped, settings)
         (out / "report.md").write_text(report, encoding="utf-8")
         print(report)
         print(f"report: {out / 'report.md'}; per mutant: {out / 'results.jsonl'}")
