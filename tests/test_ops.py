@@ -59,6 +59,13 @@ def test_partial_dfa_minimises_to_the_trim_dfa() -> None:
     assert empty.n_states == 1 and empty.is_empty() and empty.delta.tolist() == [[-1, -1]]
 
 
+def test_a_partial_dfa_is_trimmed_even_where_its_reachable_part_is_complete() -> None:
+    # state 2 is unreachable and partial; the reachable part {0, 1} is complete
+    m = DFA([[1], [1], [-1]], [True, False, False])
+    assert m.minimize().delta.tolist() == [[-1]]  # the trim form of {""}, like DFA([[-1]])
+    assert m.minimize() == DFA([[-1]], [True]).minimize()
+
+
 def test_partial_mealy_keeps_a_reachable_dead_end() -> None:
     # 0 -a/x-> 1, and state 1 has no transitions: "a" is defined, "aa" is not.
     m = Mealy([[1, -1], [-1, -1]], [[0, -1], [-1, -1]], inputs="ab", outputs="x")

@@ -225,7 +225,10 @@ def minimize(m: Machine) -> Machine:
     family = m.kind
     total, labels = _total(r, family, np.arange(r.n_outputs + 1))
     n = r.n_states
-    if r.is_complete:
+    # A partial DFA is trimmed even when the part its initial state reaches is complete
+    # (two partial DFAs of one language get one minimal form, whatever they cannot reach).
+    complete = r.is_complete and (family != "dfa" or m.is_complete)
+    if complete:
         total, labels = total[:n], labels[:n]
     # States are numbered breadth-first, so numbering blocks by their smallest state is
     # already the breadth-first numbering of the quotient.
@@ -233,7 +236,7 @@ def minimize(m: Machine) -> Machine:
     qdelta = quotient(total, block)
     rep = np.empty(len(qdelta), dtype=np.int64)
     rep[block] = np.arange(len(block))  # a representative state of every block
-    if r.is_complete:
+    if complete:
         return r.with_tables(qdelta, np.take(r.output, rep, axis=0), 0)
     # The block of "undefined": transitions into it become undefined again.
     sink = int(block[n])
