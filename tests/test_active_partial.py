@@ -83,3 +83,12 @@ def test_a_refusal_is_an_observation():
     assert MachineSystem(d).refusal is None
     hyp, _ = lsharp(MachineTeacher(d), PerfectOracle(d), progress=False)
     assert partial_machine(hyp).equivalent(d)
+
+
+def test_auto_error_never_takes_a_dfas_rejection_for_an_error():
+    """A DFA's rejecting sink looks like an error sink, but rejected words may have
+    accepted extensions: this machine was learned as 'reject everything' when error="auto"
+    believed rejection was final."""
+    model = partial("dfa", 6, 3, 1, 0.3, False)
+    r = learn_active_model(model, "lsharp", "random-wp", 0, progress=False, n_tests=3000)
+    assert r.equivalent, r.summary()

@@ -122,9 +122,10 @@ class Teacher:
         hypothesis's states) must output only the sink's output after ``w``. A refuted
         candidate is not tried again. The check is a heuristic: a system whose output
         repeats for that long and then changes fools it (give ``error=`` explicitly, or
-        None, when you know).
+        None, when you know). A DFA is never given an error this way: rejection is the
+        output of most of its words, and a rejected word may have accepted extensions.
         """
-        if not self.auto_error or self.cache.error >= 0:
+        if not self.auto_error or self.cache.error >= 0 or self.kind == "dfa":
             return
         found = error_sink_output(hypothesis, with_state=True)
         if found is None:
