@@ -142,19 +142,10 @@ class SystemPool(System):
     def reset(self) -> int:
         if self._local is None:
             self._local = self.factory()
-        return self._first(self._local.reset())
+        return self.initial_output(self._local.reset())
 
     def step(self, a: int) -> int:
         return self.intern(self._local.step(self.inputs[a]))
-
-    def _first(self, first: Any) -> int:
-        if not self.moore:
-            return -1
-        if first is None:
-            raise LearningError(
-                f"reset() of a {self.kind} system must return the output of the initial state"
-            )
-        return self.intern(first)
 
     # -- batches ------------------------------------------------------------------------------
     def run(
@@ -199,7 +190,7 @@ class SystemPool(System):
         for f in futures:  # in batch order: outputs are interned the same whatever the pool
             for outs in f.result():
                 if self.moore:
-                    results.append([self._first(outs[0]), *(intern(o) for o in outs[1:])])
+                    results.append([self.initial_output(outs[0]), *(intern(o) for o in outs[1:])])
                 else:
                     results.append([intern(o) for o in outs])
         return results

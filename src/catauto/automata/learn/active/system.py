@@ -140,6 +140,16 @@ class System:
         """Feed input ``a``; return its output index (Moore/DFA: the new state's)."""
         raise NotImplementedError
 
+    def initial_output(self, first: Any) -> int:
+        """The index of what a reset/step system's ``reset()`` returned (Mealy: -1)."""
+        if not self.moore:
+            return -1
+        if first is None:
+            raise LearningError(
+                f"reset() of a {self.kind} system must return the output of the initial state"
+            )
+        return self.intern(first)
+
     def run(
         self, word: Sequence[int], expected: Sequence[int] | None = None, stop: int = -1
     ) -> list[int]:
@@ -221,14 +231,7 @@ class StepSystem(System):
         self.sul = sul
 
     def reset(self) -> int:
-        first = self.sul.reset()
-        if not self.moore:
-            return -1
-        if first is None:
-            raise LearningError(
-                f"reset() of a {self.kind} system must return the output of the initial state"
-            )
-        return self.intern(first)
+        return self.initial_output(self.sul.reset())
 
     def step(self, a: int) -> int:
         return self.intern(self.sul.step(self.inputs[a]))
