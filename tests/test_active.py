@@ -474,7 +474,7 @@ def test_counterexamples_are_checked():
 # -- the real models --------------------------------------------------------------------------
 
 MODELS = sorted(DATA.glob("**/*.dot")) if DATA.exists() else []
-HEAVY = {"m22.dot"}  # 93 states x 108 inputs: its L# run takes ~25 s of CPU
+HEAVY = {"m22.dot"}  # 93 states x 108 inputs: ~12 s of L*, ~25 s of L# (KV: 2 s)
 # random-Wp settings (min_length, expected_length, n_tests) that find every state;
 # with the default (1, 10, 10000) these models keep a state or more hidden.
 RANDOM_WP = {
@@ -499,7 +499,7 @@ def test_every_model_is_learned_exactly_by_every_learner(path):
     _skip_without_data()
     model = io.read_dot(path)
     for learn in LEARNERS:
-        if path.name in HEAVY and learn is lsharp and not SLOW:
+        if path.name in HEAVY and learn is not kv and not SLOW:
             continue  # the slow run (CATAUTO_SLOW=1) and the benchmark do it
         hyp, stats = learn(MachineTeacher(model), PerfectOracle(model), progress=False)
         assert hyp.equivalent(model), (path.name, learn.__name__)

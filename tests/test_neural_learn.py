@@ -190,7 +190,7 @@ def _labelled(target, words):
     return np.asarray(para.apply(params, batch)), batch[1]
 
 
-@settings(max_examples=9)
+@settings(max_examples=6)
 @given(
     kind=st.sampled_from(["dfa", "moore", "mealy"]),
     n=st.integers(2, 3),
