@@ -1,0 +1,83 @@
+"""Partition refinement's numpy rounds against naive refinement, on purpose in the cases
+random machines rarely reach: many small machines through each numpy path (Hopcroft
+signatures mix splitter blocks and -1, so a key base of n_blocks collides), signatures
+too wide for one packed int64 key (the lexsort path), a key base that is a power of two,
+and labels given as rows (dense_labels packs their columns)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import catauto.coalgebra.partition as R
+from catauto.coalgebra import refine
+from catauto.coalgebra.partition import dense_labels
+from test_refine import PATHS, naive_refine, same_partition
+
+NUMPY_PATHS = ["numpy rounds, inverse lists", "numpy rounds, scans", "moore then numpy"]
+
+
+def machines(rng: np.random.Generator, count: int, width: int = 1):
+    """Small random machines; with ``width`` > 1 each column of a small table is repeated
+    at random positions of a table ``width`` times wider (same behaviour, wide keys)."""
+    for _ in range(count):
+        n, k = int(rng.integers(1, 13)), int(rng.integers(1, 4))
+        delta = rng.integers(0, n, size=(n, k))
+        if width > 1:
+            delta = delta[:, rng.integers(0, k, size=k * width)]
+        labels = rng.integers(0, int(rng.integers(1, 7)), size=n)
+        yield delta, labels
+
+
+@pytest.mark.parametrize("path", NUMPY_PATHS)
+def test_numpy_rounds_equal_naive_on_many_small_machines(path: str) -> None:
+    rng = np.random.default_rng(11)
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in PATHS[path].items():
+            mp.setattr(R, name, value)
+        for delta, labels in machines(rng, 600):
+            assert same_partition(refine(delta, labels), naive_refine(delta, labels))
+
+
+@pytest.mark.parametrize("path", ["default", *NUMPY_PATHS])
+def test_wide_signatures_take_the_lexsort_path_and_equal_naive(path: str) -> None:
+    """24+ inputs and 5+ blocks: nb ** (k + 1) >= 2**62, so signatures are sorted by
+    lexsort; the machines need several rounds (their columns repeat)."""
+    rng = np.random.default_rng(12)
+    calls = []
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in PATHS[path].items():
+            mp.setattr(R, name, value)
+        real = np.lexsort
+        mp.setattr(R.np, "lexsort", lambda keys: calls.append(1) or real(keys))
+        for delta, labels in machines(rng, 250, width=12):
+            assert same_partition(refine(delta, labels), naive_refine(delta, labels))
+    assert calls  # the path was taken
+
+
+def test_a_packed_key_whose_base_is_a_power_of_two_keeps_every_column() -> None:
+    """15 labels (key base 16) and 15 inputs: 16 ** 16 = 2**64 is past the guard, so
+    lexsort; were it packed anyway, the label column would overflow out of the key and
+    states with different labels but the same successors would look alike."""
+    n = 30
+    labels = np.arange(n) % 15
+    for delta in (np.zeros((n, 15), dtype=int), np.tile(np.arange(n)[::-1, None], 15)):
+        block = refine(delta, labels)
+        assert same_partition(block, naive_refine(delta, labels))
+    assert len(set(refine(np.zeros((n, 15), dtype=int), labels).tolist())) == 15
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_dense_labels_of_rows_equal_first_occurrence(seed: int) -> None:
+    """Row labels with many distinct values per column: the packed key of the columns
+    must never let two different rows share a number (brute force on tuples)."""
+    rng = np.random.default_rng(seed)
+    rows = rng.integers(0, int(rng.integers(2, 40)), size=(200, int(rng.integers(2, 6))))
+    number = dense_labels(rows).tolist()
+    first: dict[tuple, int] = {}
+    ref = [first.setdefault(tuple(r), len(first)) for r in rows.tolist()]
+    assert all((number[p] == number[q]) == (ref[p] == ref[q]) for p in range(200) for q in range(p))
+    # numbered in sorted order of the rows
+    assert [tuple(r) for r in rows[np.argsort(number, kind="stable")].tolist()] == sorted(
+        map(tuple, rows.tolist())
+    )
