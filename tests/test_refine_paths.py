@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import catauto.coalgebra.partition as R
+from catauto import CatautoError
 from catauto.coalgebra import refine
 from catauto.coalgebra.partition import dense_labels
 from test_refine import PATHS, naive_refine, same_partition
@@ -81,3 +82,22 @@ def test_dense_labels_of_rows_equal_first_occurrence(seed: int) -> None:
     assert [tuple(r) for r in rows[np.argsort(number, kind="stable")].tolist()] == sorted(
         map(tuple, rows.tolist())
     )
+
+
+@pytest.mark.parametrize("n", [1, 3, 7])
+def test_messages_name_the_range_of_states(n: int) -> None:
+    """Every message that refuses a state names the states there are: 0..n-1."""
+    complete = np.zeros((n, 2), dtype=int)
+    bad = complete.copy()
+    bad[n - 1, 1] = n
+    with pytest.raises(
+        CatautoError, match=rf"delta\[{n - 1}, 1\] = {n} is not a state 0\.\.{n - 1}:"
+    ):
+        refine(bad, np.zeros(n))
+    bad[n - 1, 1] = -2
+    with pytest.raises(
+        CatautoError, match=rf"= -2 is neither -1 \(undefined\) nor a state 0\.\.{n - 1}$"
+    ):
+        R.bfs_order(bad, 0)
+    with pytest.raises(CatautoError, match=rf"initial = {n} is not a state 0\.\.{n - 1}$"):
+        refine(complete, np.zeros(n), initial=n)
