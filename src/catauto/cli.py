@@ -551,6 +551,11 @@ def _learn_active_args(p: argparse.ArgumentParser) -> None:
         " sink of a hypothesis, 'none' turns it off",
     )  # fmt: skip
     p.add_argument(
+        "--enabled", action="store_true",
+        help="a partial Mealy or Moore model: learn which inputs each state enables along"
+        " with the machine (the refusal is the error; --error is not used)",
+    )  # fmt: skip
+    p.add_argument(
         "--forget-tests",
         action="store_true",
         help="cache only the tests that fail (faster with hundreds of thousands of --tests)",
@@ -583,6 +588,7 @@ def _learn_active(args: argparse.Namespace, out: Output) -> int:
         keep_tests=not args.forget_tests,
         progress=not args.quiet,
         error=None if args.error == "none" else args.error,
+        enabled=args.enabled,
     )
     s = r.stats
     verdict = "equivalent" if r.equivalent else f"NOT equivalent (e.g. on {r.counterexample})"

@@ -15,6 +15,7 @@ from catauto.automata.learn.active.driver import (
     learn_active_model,
     make_oracle,
 )
+from catauto.automata.learn.active.enabled import EnabledSystem
 from catauto.automata.learn.active.kv import kv
 from catauto.automata.learn.active.lsharp import lsharp
 from catauto.automata.learn.active.lstar import lstar
@@ -42,6 +43,7 @@ from catauto.automata.learn.active.teacher import (
 __all__ = [
     "ORACLES",
     "ActiveResult",
+    "EnabledSystem",
     "FunctionTeacher",
     "HybridADSOracle",
     "MachineTeacher",

@@ -13,7 +13,7 @@ both (and leaves the tree as it was).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from catauto.automata.learn.active.system import System
 from catauto.automata.learn.active.tree import ObservationTree, TreeConflict
@@ -27,13 +27,27 @@ class Cache:
 
     ``error`` (an output index, -1: none) is an output after which the system only
     outputs ``error`` (the refusal of an error-aware teacher): what follows a node whose
-    output is ``error`` is known without asking, and the cache fills it in.
+    output is ``error`` is known without asking, and the cache fills it in. ``enabled``
+    (None, or a function from a node's output to the inputs enabled after it, see
+    :mod:`~.enabled`): an input that is not is refused (``error``), known without asking.
     """
 
     def __init__(self, system: System) -> None:
         self.system = system
         self.tree = ObservationTree(len(system.inputs), moore=system.moore)
         self.error = -1
+        self.enabled: Callable[[int], frozenset[int] | None] | None = None
+
+    def refuses(self, n: int, a: int) -> bool:
+        """Whether input ``a`` is known to be refused at node ``n`` (its enabled inputs
+        are known and ``a`` is not one of them)."""
+        if self.enabled is None:
+            return False
+        o = self.tree.out[n]
+        if o < 0 and (n or self.tree.moore):  # unknown (-1 at a Mealy root: the initial)
+            return False
+        enabled = self.enabled(o)
+        return enabled is not None and a not in enabled
 
     def outputs(self, word: Sequence[int]) -> list[int] | None:
         """The output word of ``word``, or None unless every output is known."""
@@ -56,7 +70,7 @@ class Cache:
         succ, out, k = tree.succ, tree.out, tree.k
         n = 0
         for i, a in enumerate(word):
-            if out[n] == err:
+            if out[n] == err or self.refuses(n, a):
                 rest = len(word) - i
                 known = [-1] * (i + tree.moore)
                 return tree.insert(word, [*known, *([err] * rest)])
@@ -97,7 +111,7 @@ class Cache:
         known = out[0] >= 0 or not moore
         err = self.error
         for i, a in enumerate(word):
-            if out[n] == err >= 0 and known:  # after an error: only the error
+            if known and (out[n] == err >= 0 or self.refuses(n, a)):  # only the error
                 for j in range(i + shift, len(word) + shift):
                     if expected[j] != err:
                         return j + 1 - shift

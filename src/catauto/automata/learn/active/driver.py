@@ -138,6 +138,7 @@ def learn_active_model(
     max_rounds: int | None = None,
     keep_tests: bool = True,
     error: Any = "auto",
+    enabled: bool = False,
     **oracle_settings: Any,
 ) -> ActiveResult:
     """Learn ``model`` (a machine, or a model file read by ``catauto.automata.io.read``).
@@ -154,6 +155,9 @@ def learn_active_model(
     partial model refuses its undefined inputs with the output ``"refused"`` (the error
     unless ``error`` names another; a DFA rejects them), and the learned machine is read back
     as a partial machine (:func:`~.system.partial_machine`) before it is compared.
+    ``enabled=True``: the enabled-inputs variant (:mod:`~.enabled`; Mealy and Moore):
+    the teacher also learns which inputs each state enables (the refusal is the error,
+    ``error`` is not used), and the result is read back by ``EnabledSystem.partial``.
     """
     if algorithm not in ALGORITHMS:
         raise LearningError(
@@ -167,12 +171,19 @@ def learn_active_model(
         raise LearningError(
             f"unknown oracle settings {unknown}; the settings are {', '.join(sorted(known))}"
         )
-    orc = make_oracle(oracle, model, seed, **oracle_settings)
-    if not model.is_complete and model.kind != "dfa" and error == "auto":
-        error = None  # the refusal is the error
-    teacher = MachineTeacher(model, keep_tests=keep_tests, error=error)
+    if enabled:
+        teacher = MachineTeacher(model, keep_tests=keep_tests, enabled=True)
+        system = teacher.system  # an EnabledSystem
+        orc = make_oracle(oracle, system.paired(model), seed, **oracle_settings)  # type: ignore[attr-defined]
+    else:
+        orc = make_oracle(oracle, model, seed, **oracle_settings)
+        if not model.is_complete and model.kind != "dfa" and error == "auto":
+            error = None  # the refusal is the error
+        teacher = MachineTeacher(model, keep_tests=keep_tests, error=error)
     hyp, stats = ALGORITHMS[algorithm](teacher, orc, progress=progress, max_rounds=max_rounds)
-    if not model.is_complete:  # read back as a partial machine, as the model is
+    if enabled:
+        hyp = system.partial(hyp)  # type: ignore[attr-defined]
+    elif not model.is_complete:  # read back as a partial machine, as the model is
         hyp = partial_machine(hyp, teacher.system.refusal)
     cex = hyp.counterexample(model)
     return ActiveResult(hyp, stats, model, cex is None, cex)

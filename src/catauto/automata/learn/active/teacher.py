@@ -24,6 +24,9 @@ once (:mod:`~catauto.automata.learn.active.pool`). ``batch`` (default 1) is how 
 tests an oracle hands over at once; with ``batch > 1`` L# also asks each round's
 frontier queries as one batch.
 
+With ``enabled=True`` a teacher learns a partial system whose states say which inputs
+they enable: the enabled-inputs variant of error-aware learning (:mod:`~.enabled`).
+
 With ``keep_tests=False`` an oracle's test that agrees with the hypothesis is not kept
 (its counterexamples are): with test budgets in the hundreds of thousands the tree would
 otherwise hold every test word, and L#, which learns on the tree, slows down.
@@ -52,6 +55,7 @@ import numpy as np
 from catauto.automata.covers import access_words
 from catauto.automata.learn.active.cache import Cache
 from catauto.automata.learn.active.counter import Counter
+from catauto.automata.learn.active.enabled import EnabledSystem
 from catauto.automata.learn.active.pool import SystemPool
 from catauto.automata.learn.active.system import (
     REFUSED,
@@ -89,9 +93,15 @@ class Teacher:
         keep_tests: bool = True,
         batch: int = 1,
         error: Hashable | None = None,
+        enabled: bool = False,
     ) -> None:
         if not isinstance(system, System):
             raise LearningError(f"a teacher needs a System, got {type(system).__name__}")
+        if enabled:  # the enabled-inputs variant: the refusal is the error
+            if error is not None and not (isinstance(error, str) and error == "auto"):
+                raise LearningError("with enabled=True the refusal is the error: leave error out")
+            system = EnabledSystem(system)
+            error = None
         self.system = system
         self.keep_tests = keep_tests
         self.batch = check_count("batch", batch, 1, LearningError)
@@ -103,6 +113,9 @@ class Teacher:
         self._refuted: set = set()  # outputs of error sinks the system refuted
         if error is not None and not self.auto_error:
             self.cache.error = self.intern(error)
+        if enabled:
+            self.cache.error = system.error
+            self.cache.enabled = system.enabled_at
 
     # -- error-awareness ----------------------------------------------------------------------
     @property
@@ -246,7 +259,7 @@ class Teacher:
             a = _send(chooser, out[n] if moore else -1)
             while a >= 0:
                 c = succ[n * k + a]
-                if c < 0 and out[n] == err >= 0:  # after an error: only the error
+                if c < 0 and (out[n] == err >= 0 or self.cache.refuses(n, a)):  # the error
                     c = tree.insert([*word, a], [-1] * (len(word) + moore) + [err])
                 if c < 0 or out[c] < 0:
                     break
@@ -480,7 +493,9 @@ class SULTeacher(Teacher):
     """A teacher for a system driven by ``reset()``/``step(symbol)``:
     ``Teacher(StepSystem(sul, inputs, kind))``.
 
-    For Moore and DFA systems ``reset()`` must return the initial state's output.
+    For Moore and DFA systems ``reset()`` must return the initial state's output. With
+    ``enabled=True`` the object's ``enabled()`` says which input symbols its current
+    state enables, and the teacher learns them too (:mod:`~.enabled`).
 
     >>> class Toggle:
     ...     def reset(self):
@@ -503,9 +518,14 @@ class SULTeacher(Teacher):
         keep_tests: bool = True,
         batch: int = 1,
         error: Hashable | None = None,
+        enabled: bool = False,
     ) -> None:
         super().__init__(
-            StepSystem(sul, inputs, kind), keep_tests=keep_tests, batch=batch, error=error
+            StepSystem(sul, inputs, kind),
+            keep_tests=keep_tests,
+            batch=batch,
+            error=error,
+            enabled=enabled,
         )
 
 
@@ -584,7 +604,9 @@ class MachineTeacher(Teacher):
     A partial machine refuses an undefined input with the output ``refusal`` (see
     :class:`~.system.MachineSystem`), and ``error`` is then ``refusal`` unless given
     (pass ``error="auto"`` to have it found instead); read the learned machine back
-    with :func:`~.system.partial_machine`.
+    with :func:`~.system.partial_machine`. With ``enabled=True`` the teacher also learns
+    which inputs each state enables (:mod:`~.enabled`); read the learned machine back
+    with ``teacher.system.partial``.
     """
 
     def __init__(
@@ -595,11 +617,12 @@ class MachineTeacher(Teacher):
         batch: int = 1,
         error: Hashable | None = None,
         refusal: Hashable = REFUSED,
+        enabled: bool = False,
     ) -> None:
         system = MachineSystem(machine, refusal)
-        if error is None:
+        if error is None and not enabled:
             error = system.refusal
-        super().__init__(system, keep_tests=keep_tests, batch=batch, error=error)
+        super().__init__(system, keep_tests=keep_tests, batch=batch, error=error, enabled=enabled)
 
 
 def as_teacher(system: Teacher | Machine) -> Teacher:
