@@ -32,7 +32,8 @@ to show how many of its states random testing finds (about 1.5 minutes).
 
 The latency row (``--latency`` runs only it; ``--quick`` leaves it out): the TCP Linux
 client behind a reset/step system that sleeps 1 ms per step, learned by L# with the
-Wp-method through a ``ParallelTeacher`` (batches of 64) on 1, 4 and 8 thread workers;
+default oracle (``HybridADSOracle``, 2,000 tests per query, seed 0) through a
+``ParallelTeacher`` (batches of 64) on 1, 4 and 8 thread workers;
 wall time, speed-up against 1 worker in the same run, and whether the counts and the
 hypothesis are the same.
 
@@ -41,6 +42,17 @@ ASML m183, m54 and m22, plain and error-aware (``error="error"``, the models' re
 output, and ``error="auto"``), with the perfect oracle and with ``HybridADSOracle``
 (seed 0); symbols and resets, ratios against plain L# in the same run; AALpy's L# with
 the perfect oracle on m183 and m54 (on m22 it would take hours).
+
+The enabled-inputs rows (``--enabled`` runs only them; ``--quick`` leaves them out):
+partial models (ASML m183, m54 and m22 with their error transitions undefined, a random
+Mealy machine of 40 states with half its transitions undefined) learned by
+``learn_active_model`` with L#, the enabled-inputs variant (``enabled=True``) against
+the refusal as the error output, with the perfect oracle and with Hybrid-ADS (seed 0):
+symbols and resets; AALpy's L# with the perfect oracle on the completed models, but m22.
+
+``--aalpy-m22 MINUTES`` runs only AALpy's L# with the perfect oracle on ASML m22, in a
+child process cut after MINUTES (issue 17: 30), counting through a wrapper SUL so that
+the counts at the cut survive it.
 
 The black-box rows (``--black-box`` runs only them; ``--quick`` leaves them out): every
 DOT model under ``automata_data`` learned by ``learn_active_model`` with its defaults
@@ -220,12 +232,16 @@ class SleepySUL:
         return self.system.outputs[self.system.step(self.system.encode([symbol])[0])]
 
 
-def latency_row(workers_list: tuple[int, ...] = (1, 4, 8), latency: float = 0.001) -> list[str]:
-    """L# with the Wp-method (one extra state), batches of 64, on the TCP Linux client
-    behind a system that sleeps ``latency`` per step, on pools of thread workers."""
+def latency_row(
+    workers_list: tuple[int, ...] = (1, 4, 8), latency: float = 0.001, n_tests: int = 2000
+) -> list[str]:
+    """L# with the default oracle (``HybridADSOracle``, seed 0, ``n_tests`` tests per
+    query: its default 100,000 would take half an hour of sleeping per worker count),
+    batches of 64, on the TCP Linux client behind a system that sleeps ``latency`` per
+    step, on pools of thread workers."""
     import functools
 
-    from catauto.automata.learn.active import ParallelTeacher, WpMethodOracle
+    from catauto.automata.learn.active import HybridADSOracle, ParallelTeacher
 
     path = DATA / "automata_wiki/TCP/TCP_Linux_Client.dot"
     if not path.exists():
@@ -234,7 +250,8 @@ def latency_row(workers_list: tuple[int, ...] = (1, 4, 8), latency: float = 0.00
     factory = functools.partial(SleepySUL, m, latency)
     print(
         f"\nlatency {latency * 1000:g} ms/step, TCP Linux client ({m.n_states} states,"
-        f" {m.n_inputs} inputs), lsharp + Wp(1), batch 64, thread workers"
+        f" {m.n_inputs} inputs), lsharp + hybrid-ads ({n_tests} tests, seed 0), batch 64,"
+        " thread workers"
     )
     print(
         f"{'workers':>7} {'wall s':>8} {'states':>6} {'MQ':>6} {'tests':>6} {'symbols':>8} correct"
@@ -243,7 +260,7 @@ def latency_row(workers_list: tuple[int, ...] = (1, 4, 8), latency: float = 0.00
     for workers in workers_list:
         with ParallelTeacher(factory, m.inputs, m.kind, workers=workers, batch=64) as t:
             start = time.perf_counter()
-            hyp, stats = lsharp(t, WpMethodOracle(1), progress=False)
+            hyp, stats = lsharp(t, HybridADSOracle(n_tests=n_tests, seed=0), progress=False)
             wall = time.perf_counter() - start
         counts = (stats.mq, stats.tests, stats.symbols, stats.resets, stats.eq)
         rows.append((workers, wall, counts, hyp))
@@ -333,6 +350,152 @@ def error_rows(names: tuple[str, ...] = ("m183", "m54", "m22")) -> list[str]:
     return lines
 
 
+def _aalpy_lsharp_counted(m: Machine, counts) -> None:  # noqa: ANN001
+    """AALpy's L# with the perfect oracle on ``m``, counting into the shared array
+    ``counts`` = [resets, symbols, hypotheses, last hypothesis size, finished, correct]
+    as it goes (run in a child process, so a cut keeps the counts)."""
+    from aalpy.base import SUL
+    from aalpy.learning_algs import run_Lsharp
+    from aalpy.oracles import PerfectKnowledgeEqOracle
+    from aalpy.SULs import AutomatonSUL
+
+    class CountingSUL(SUL):
+        """What reaches the system under AALpy's cache: one reset per query, symbols."""
+
+        def __init__(self, inner: SUL) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def pre(self) -> None:
+            counts[0] += 1
+            self.inner.pre()
+
+        def post(self) -> None:
+            self.inner.post()
+
+        def step(self, letter):  # noqa: ANN001, ANN201
+            counts[1] += letter is not None
+            return self.inner.step(letter)
+
+    class CountingOracle(PerfectKnowledgeEqOracle):
+        def find_cex(self, hypothesis):  # noqa: ANN001, ANN201
+            counts[2] += 1
+            counts[3] = hypothesis.size
+            return super().find_cex(hypothesis)
+
+    model = to_aalpy(m)
+    alphabet = list(m.inputs)
+    sul = CountingSUL(AutomatonSUL(model))
+    orc = CountingOracle(alphabet, sul, model)
+    with redirect_stdout(_io.StringIO()):
+        hyp = run_Lsharp(alphabet, sul, orc, m.kind, print_level=0)
+    counts[5] = int(from_aalpy(hyp, m).equivalent(m))
+    counts[4] = 1
+
+
+def aalpy_m22_row(limit_s: float = 1800.0) -> list[str]:
+    """AALpy's L# with the perfect oracle on ASML m22 in a child process, cut after
+    ``limit_s`` seconds of wall time; its counts (resets = queries that reached the
+    system, symbols) at the end or at the cut, read from a counting SUL."""
+    import multiprocessing
+
+    path = DATA / "automata_wiki/ASMLRERS2019/m22.dot"
+    if not path.exists():
+        return []
+    m = io.read_dot(path)
+    ctx = multiprocessing.get_context("fork")
+    counts = ctx.Array("q", 6)  # resets, symbols, hypotheses, size, finished, correct
+    child = ctx.Process(target=_aalpy_lsharp_counted, args=(m, counts), daemon=True)
+    start = time.perf_counter()
+    child.start()
+    child.join(limit_s)
+    wall = time.perf_counter() - start
+    if child.is_alive():
+        child.terminate()
+        child.join()
+    resets, symbols, hyps, size, finished, correct = counts[:]
+    end = f"finished, correct: {bool(correct)}" if finished else f"cut at {limit_s / 60:g} min"
+    line = (
+        f"ASML m22 ({m.n_states} states, {m.n_inputs} inputs), AALpy lsharp perfect: {end},"
+        f" wall {wall:.0f} s, {symbols} symbols, {resets} resets (= queries reaching the"
+        f" system), {hyps} hypotheses, last {size} states"
+    )
+    print(line, flush=True)
+    return [line]
+
+
+def partial_models() -> list[tuple[str, Machine]]:
+    """Partial models: ASML m183, m54 and m22 with their error transitions undefined
+    (every error of theirs enters a sink), and a random Mealy machine (40 states, 8
+    inputs) with half its transitions undefined."""
+    import numpy as np
+
+    from catauto.automata.learn.active.system import partial_machine
+
+    out = []
+    for name in ("m183", "m54", "m22"):
+        path = DATA / f"automata_wiki/ASMLRERS2019/{name}.dot"
+        if path.exists():
+            out.append((f"{name} partial", partial_machine(io.read_dot(path), "error")))
+    m = zoo.random_mealy(40, 8, 3, seed=0, minimal=True)
+    delta = m.delta.copy()
+    delta[np.random.default_rng(1).random(delta.shape) < 0.5] = -1
+    out.append(("random 40 partial", m.with_tables(delta, m.output, m.initial)))
+    return out
+
+
+def enabled_rows() -> list[str]:
+    """The enabled-inputs variant (``enabled=True``) against the refusal as the error
+    output (``error=`` the refusal), both by ``learn_active_model`` with L#, with the
+    perfect oracle and with Hybrid-ADS (seed 0), on partial models; AALpy's L# with
+    the perfect oracle on the completed model (the refusal an output like any other)
+    where it finishes in minutes (not m22: see ``--aalpy-m22``)."""
+    from catauto.automata.learn import learn_active_model
+    from catauto.automata.learn.active.system import completed
+
+    print(
+        f"\n{'model':<18} {'oracle':<10} {'teacher':<16} {'states':>6} {'MQ':>7} {'tests':>7}"
+        f" {'symbols':>9} {'resets':>7} {'CPU s':>7} exact"
+    )
+    lines = []
+    for name, m in partial_models():
+        got = {}
+        for oracle in ("perfect", "hybrid-ads"):
+            for label, enabled in (("refusal=error", False), ("enabled", True)):
+                start = time.process_time()
+                r = learn_active_model(m, "lsharp", oracle, 0, progress=False, enabled=enabled)
+                cpu = time.process_time() - start
+                s = got[oracle, label] = r.stats
+                print(
+                    f"{name:<18} {oracle:<10} {label:<16} {r.machine.n_states:>6} {s.mq:>7}"
+                    f" {s.tests:>7} {s.symbols:>9} {s.resets:>7} {cpu:>7.2f}"
+                    f" {'yes' if r.equivalent else 'NO'}",
+                    flush=True,
+                )
+            base, st = got[oracle, "refusal=error"], got[oracle, "enabled"]
+            lines.append(
+                f"{name} ({m.n_states} states, {m.n_inputs} inputs), lsharp {oracle}, enabled"
+                f" vs refusal=error: symbols {st.symbols} vs {base.symbols}"
+                f" ({base.symbols / max(st.symbols, 1):.1f}x fewer), resets {st.resets} vs"
+                f" {base.resets} ({base.resets / max(st.resets, 1):.1f}x fewer)"
+            )
+        if not name.startswith("m22"):
+            r = run_aalpy(completed(m), "lsharp", "perfect", 0)
+            print(
+                f"{name:<18} {'perfect':<10} {'AALpy lsharp':<16} {r['states']:>6} {r['mq']:>7}"
+                f" {'':>7} {r['symbols']:>9} {r['mq']:>7} {r['time']:>7.2f}"
+                f" {'yes' if r['correct'] else 'NO'}",
+                flush=True,
+            )
+            st = got["perfect", "enabled"]
+            lines.append(
+                f"{name}: AALpy lsharp perfect {r['symbols']} symbols, {r['mq']} resets;"
+                f" catauto enabled lsharp perfect {st.symbols} symbols, {st.resets} resets"
+                f" ({r['symbols'] / max(st.symbols, 1):.1f}x fewer symbols)"
+            )
+    return lines
+
+
 def black_box_rows(seeds: int = 3) -> list[str]:
     """Every DOT model of the data set learned as a black box with the defaults of
     ``learn_active_model`` (L#, Hybrid-ADS, ``error="auto"``), ``seeds`` seeds, checked
@@ -395,11 +558,26 @@ def main() -> None:
         action="store_true",
         help="only the black-box rows: all 28 DOT models, defaults, 3 seeds (about 5 min)",
     )
+    parser.add_argument(
+        "--enabled",
+        action="store_true",
+        help="only the enabled-inputs rows: partial ASML and random models (about 3 min)",
+    )
+    parser.add_argument(
+        "--aalpy-m22",
+        type=float,
+        metavar="MINUTES",
+        help="only AALpy's L# (perfect oracle) on ASML m22, cut after MINUTES (30 in issue 17)",
+    )
     args = parser.parse_args()
     if not DATA.exists():
         sys.exit(f"no data at {DATA}")
-    if args.latency or args.errors or args.black_box:
+    if args.aalpy_m22 is not None:
+        aalpy_m22_row(args.aalpy_m22 * 60)
+        return
+    if args.latency or args.errors or args.black_box or args.enabled:
         lines = latency_row() if args.latency else []
+        lines += enabled_rows() if args.enabled else []
         lines += error_rows() if args.errors else []
         lines += black_box_rows() if args.black_box else []
         print()
@@ -472,6 +650,7 @@ def main() -> None:
     if not args.quick:  # a minute of sleeping: --quick leaves it out (--latency runs it)
         notes += latency_row()
         notes += error_rows()
+        notes += enabled_rows()
         notes += black_box_rows()
     print()
     for line in ratios + notes:
