@@ -98,3 +98,10 @@ def test_learn_active_enabled_from_the_shell(tmp_path, capsys):
     code, out, err = run("learn-active", path, "--enabled", "-o", learned, capsys=capsys)
     assert code == 0 and "; equivalent" in out, (out, err)
     assert io.read(learned).equivalent(model)
+
+
+def test_a_complete_machine_enables_every_input():
+    model = zoo.random_mealy(10, 3, 2, seed=1)
+    r = learn_active_model(model, enabled=True, progress=False)
+    assert r.equivalent and r.machine.is_complete
+    assert set(r.machine.outputs) == set(model.outputs)  # no unused refusal

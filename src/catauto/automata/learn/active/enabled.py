@@ -144,8 +144,10 @@ class EnabledSystem(System):
         """A learned machine (outputs: pairs) read back as a partial machine: the
         enabled sets dropped and the refused inputs undefined."""
         firsts = [o[0] for o in machine.outputs]
-        plain = list(dict.fromkeys(firsts))
-        remap = np.array([plain.index(o) for o in firsts] or [0], dtype=np.int32)
+        used = np.unique(machine.output).tolist()  # (the refusal may be unused)
+        plain = list(dict.fromkeys(firsts[o] for o in used))
+        remap = np.zeros(len(firsts), dtype=np.int32)
+        remap[used] = [plain.index(firsts[o]) for o in used]
         cls = Mealy if machine.kind == "mealy" else Moore
         m = cls(machine.delta, remap[machine.output], machine.initial, machine.inputs, plain)
         return partial_machine(m, self.refusal)
