@@ -4,12 +4,16 @@ some recorded runs, and every lookup must agree with the system or say it does n
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
 from catauto.automata import Mealy, Moore
 from catauto.automata.learn.active.cache import Cache
 from catauto.automata.learn.active.system import MachineSystem
+from catauto.automata.learn.active.tree import TreeConflict
+from catauto.errors import NondeterminismError
 
 ERR = 2  # output index of the error: outputs are 0, 1 and the error
 
@@ -125,3 +129,31 @@ def test_pad_and_error_cut(moore: bool) -> None:
     expected = [0] * shift + [1, ERR, ERR, 0]
     assert cache.error_cut(expected, stopped) == 4  # the prefix of length 4 differs
     assert cache.error_cut(expected[:-1] + [ERR], stopped) == -1
+
+
+@pytest.mark.parametrize("moore", [False, True], ids=["mealy", "moore"])
+def test_a_conflict_names_the_position_of_the_first_wrong_output(moore: bool) -> None:
+    """Changing one output of a recorded run is a conflict at that index of the output
+    word, and the cache's message names the prefix that ends there."""
+    rng = np.random.default_rng(6)
+    for _ in range(60):
+        k = int(rng.integers(1, 4))
+        outputs, cache = truth(rng, moore, k), make_cache(moore, k)
+        word = rng.integers(0, k, size=int(rng.integers(1, 7))).tolist()
+        true = outputs(word)
+        cache.record(word, true)
+        j = int(rng.integers(0, len(true)))
+        changed = list(true)
+        changed[j] = (true[j] + 1) % 3
+        with pytest.raises(TreeConflict) as info:
+            cache.tree.insert(word, changed)
+        assert (info.value.position, info.value.cached, info.value.observed) == (
+            j,
+            true[j],
+            changed[j],
+        )
+        prefix = word[: j + (0 if moore else 1)]
+        with pytest.raises(
+            NondeterminismError, match=rf"its prefix {re.escape(repr(prefix))} ended"
+        ):
+            cache.record(word, changed)

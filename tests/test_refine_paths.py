@@ -101,3 +101,10 @@ def test_messages_name_the_range_of_states(n: int) -> None:
         R.bfs_order(bad, 0)
     with pytest.raises(CatautoError, match=rf"initial = {n} is not a state 0\.\.{n - 1}$"):
         refine(complete, np.zeros(n), initial=n)
+
+
+def test_a_machine_without_states_has_no_blocks() -> None:
+    for k in (0, 2):
+        empty = np.zeros((0, k), dtype=int)
+        assert refine(empty, []).tolist() == []
+        assert refine(empty, np.zeros((0, 3))).tolist() == []
