@@ -8,7 +8,7 @@ import functools
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from catauto.automata import Mealy, Moore, zoo
@@ -59,6 +59,9 @@ targets = st.builds(
 
 @settings(max_examples=40, deadline=None)
 @given(target=targets, learn=st.sampled_from(LEARNERS))
+# error="auto" once believed an L* hypothesis's sink of output 0 (the target outputs 0
+# on 8 of its 10 transitions): the check's random words were too short
+@example(target=with_error_sink("mealy", 5, 2, 52371, 0.0), learn=lstar)
 def test_error_aware_learning_gives_the_same_machine_with_no_more_symbols(target, learn):
     plain, p_stats = learn(MachineTeacher(target), PerfectOracle(target), progress=False)
     aware, a_stats = learn(

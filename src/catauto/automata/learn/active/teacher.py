@@ -130,8 +130,8 @@ class Teacher:
         A hypothesis's *error sink* (see :func:`error_sink_output`) that is not its
         initial state is a candidate; it is checked on the system before it is believed:
         from a shortest word ``w`` that enters the sink (Mealy: with the output ``o``),
-        for every input ``a``, the query
-        ``w · a · r`` with ``r`` a random word (seeded) of ``2n + 2`` inputs (``n``: the
+        for every input ``a``, two queries
+        ``w · a · r`` with ``r`` a random word (seeded) of ``4n + 16`` inputs (``n``: the
         hypothesis's states) must output only the sink's output after ``w``. A refuted
         candidate is not tried again. The check is a heuristic: a system whose output
         repeats for that long and then changes fools it (give ``error=`` explicitly, or
@@ -162,7 +162,14 @@ class Teacher:
             )
         rng = random.Random(len(self._refuted))
         k, n = len(self.inputs), hypothesis.n_states
-        words = [w + (a,) + tuple(rng.randrange(k) for _ in range(2 * n + 2)) for a in range(k)]
+        # long enough that a state which merely outputs o for a while is caught (a short
+        # check believed a 2-state hypothesis's 'sink' of a 5-state target of mostly o)
+        length = 4 * n + 16
+        words = [
+            w + (a,) + tuple(rng.randrange(k) for _ in range(length))
+            for a in range(k)
+            for _ in range(2)
+        ]
         skip = len(w) + self.moore
         for word in words:
             outs = self.query(word)
