@@ -47,12 +47,12 @@ tree nodes, up to a few dozen states).
 from __future__ import annotations
 
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from catauto.automata.learn.passive._core_sat import solve
 from catauto.automata.learn.passive.apta import PrefixTree, distinct_prefixes, prefix_tree
 from catauto.automata.learn.passive.state_merging import _verify, edsm
 from catauto.automata.machine import DFA, Machine, Mealy
@@ -202,25 +202,6 @@ def _read_back(tree: PrefixTree, k: int, model: list[int], off: dict) -> Machine
     return DFA(delta, z, 0, tree.inputs).minimize()
 
 
-def _solve(clauses: list, deadline: float | None) -> tuple[bool | None, list]:
-    from pysat.solvers import Solver
-
-    with Solver(name="glucose4", bootstrap_with=clauses) as s:
-        if deadline is None:
-            ok = s.solve()
-        else:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                return None, []
-            timer = threading.Timer(left, s.interrupt)
-            timer.start()
-            try:
-                ok = s.solve_limited(expect_interrupt=True)
-            finally:
-                timer.cancel()
-        return ok, (s.get_model() or []) if ok else []
-
-
 def smallest(
     data: Sample | IOTraces,
     max_states: int | None = None,
@@ -272,7 +253,7 @@ def smallest(
             break
         t0 = time.perf_counter()
         n_vars, clauses, off = _encode(tree, k, clique, symmetry)
-        sat, model = _solve(clauses, deadline)
+        sat, model = solve(clauses, deadline)
         secs = time.perf_counter() - t0
         steps.append(SatStep(k, sat, secs, n_vars, len(clauses)))
         word = {True: "satisfiable", False: "unsatisfiable", None: "time limit reached"}[sat]

@@ -66,6 +66,7 @@ from bisect import insort
 
 import numpy as np
 
+from catauto.automata.learn.passive._core_sat import CoreProblem, solve
 from catauto.automata.learn.passive._merge import Edsm, Hypothesis
 from catauto.automata.learn.passive.apta import PrefixTree, prefix_tree
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
@@ -290,6 +291,7 @@ def edsm(
     window: int = 40,
     beam: int = 1,
     time_limit: float | None = None,
+    finish: str | None = None,
     progress: bool = True,
 ) -> Machine:
     """Learn a machine consistent with ``data`` by evidence-driven state merging.
@@ -307,7 +309,17 @@ def edsm(
     - ``beam``: how many improved paths each round keeps (1: steepest descent). A wider
       beam follows improvements that are not the largest at first; it costs about
       ``beam`` times as much per round;
-    - ``time_limit``: seconds after which the search returns the best machine so far.
+    - ``time_limit``: seconds after which the search returns the best machine so far
+      (with ``finish="sat"``: the search and the SAT stage each get this long; 60 s
+      for the SAT stage when None);
+    - ``finish="sat"``: DFASAT's recipe (Heule & Verwer) on top: the greedy run's
+      hypothesis before each of its merges is a *prefix* (a red core and the trees left
+      to place); from the deepest prefix to the first, a SAT solver looks for a machine
+      that extends it with fewer states than the best so far (``K`` = the core's size,
+      +1, ... while smaller; see ``_core_sat``), and the smallest machine found wins.
+      A prefix that is right (every merge before it correct) then gives the smallest
+      machine with that core, which greedy merging after it may miss. Each prefix gets
+      an equal share of the time left.
 
     Returns a minimal machine that agrees with every trace.
     """
@@ -316,6 +328,8 @@ def edsm(
             "edsm needs search >= 0, window >= 1, beam >= 1 and time_limit >= 0, got"
             f" search={search}, window={window}, beam={beam}, time_limit={time_limit}"
         )
+    if finish not in (None, "sat"):
+        raise CatautoError(f"edsm's finish must be None or 'sat', got {finish!r}")
     _check_bound(max_states)
     tree = prefix_tree(data, kind)
     state = Edsm(Hypothesis(tree))
@@ -327,8 +341,61 @@ def edsm(
     elif not state.run(max_states, report):
         raise _bound_error(max_states or 0)
     machine = _finish(tree, state.hyp, data, max_states)
+    if finish == "sat":
+        machine = _sat_finish(tree, data, machine, time_limit, report)
     report.done(machine.n_states)
     return machine
+
+
+# -- DFASAT: SAT on greedy prefixes -------------------------------------------------------
+
+
+def _prefixes(tree: PrefixTree, bound: int) -> list[Edsm]:
+    """Greedy EDSM's hypotheses before each merge and at its end (where SAT can still
+    send the transitions no trace takes elsewhere than to a sink), while the red core
+    has fewer than ``bound`` states (a core of ``bound`` leaves no room below it)."""
+    state = Edsm(Hypothesis(tree))
+    out = []
+    while (step := state.decide()) is not None:
+        if step[0] == "promote":
+            if len(state.hyp.red) + 1 >= bound:
+                return out
+            state.promote(step[1], step[2])
+        else:
+            out.append(state.copy())
+            state.merge(*step[1])
+    return [*out, state]
+
+
+def _sat_finish(
+    tree: PrefixTree,
+    data: Sample | IOTraces,
+    best: Machine,
+    time_limit: float | None,
+    progress: _Progress,
+) -> Machine:
+    """``edsm``'s ``finish="sat"``: the smallest machine found by SAT on the greedy
+    prefixes (deepest first) that beats ``best``, else ``best``."""
+    deadline = time.perf_counter() + (60.0 if time_limit is None else time_limit)
+    prefixes = _prefixes(tree, best.n_states)[::-1]
+    for done, state in enumerate(prefixes):
+        problem = CoreProblem(state.hyp, tree.kind, tree.inputs, tree.outputs)
+        share = (deadline - time.perf_counter()) / (len(prefixes) - done)
+        stop = time.perf_counter() + share
+        for K in range(problem.r, best.n_states):
+            progress.note = f" (sat: prefix {done + 1}/{len(prefixes)}, K={K})"
+            progress(state.hyp)
+            sat, model = solve(problem.encode(K)[1], stop)
+            if sat:
+                machine = problem.machine(K, model)
+                _verify(machine, data)
+                best = machine
+                break
+            if sat is None:
+                break
+        if time.perf_counter() >= deadline:
+            break
+    return best
 
 
 # -- from the hypothesis to a machine ---------------------------------------------------

@@ -1,0 +1,198 @@
+"""SAT on what state merging left: the red core's colours fixed, the rest to colour.
+
+DFASAT's step (Heule & Verwer, *Software model synthesis using satisfiability solvers*,
+2013): after some greedy merges, the hypothesis is a red core (the states so far) with
+trees hanging off it. Is there a machine with ``K`` states that extends it? Red state
+``i`` gets colour ``i``; every other node ``v`` gets one of the colours in its domain: a
+red colour ``i`` only when ``v``'s tree agrees with what the hypothesis says after red
+state ``i`` (a read-only walk of both, so a colour no completion could give is never
+offered), any colour ``≥ r`` (a new state) otherwise. Variables: ``x[v, c]`` (node
+``v`` has colour ``c``), ``y[a, i, j]`` (the machine goes ``i -a-> j``), ``l[i, b]``
+(state ``i`` outputs ``b``: DFA/Moore) or ``o[i, a, b]`` (Mealy edge outputs). Clauses:
+
+- each node has a colour in its domain; each ``(i, a)`` exactly one successor, each state
+  (or edge) at most one output;
+- an edge ``p -a-> v``: ``x[p, i] ∧ y[a, i, j] → x[v, j]`` and ``x[p, i] ∧ x[v, j] →
+  y[a, i, j]`` (red parents and children are constants, so those edges are short);
+- a labelled node: ``x[v, i] → l[i, b]``; a Mealy edge: ``x[p, i] → o[i, a, b]``;
+- the new colours are interchangeable, so they are numbered in the order the nodes
+  (breadth first) first use them ("value precedence": colour ``j + 1`` appears only after
+  colour ``j``), which leaves one numbering per machine.
+
+"At most one colour per node" is left out, as Heule & Verwer do: a model that gives a
+node two colours still defines a machine (the ``y`` and outputs) that agrees with every
+trace, since each node's run follows ``y`` into one of its colours.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from catauto.automata.learn.passive._merge import Hypothesis
+from catauto.automata.machine import DFA, Machine, Mealy, Moore
+
+__all__ = ["CoreProblem", "solve"]
+
+
+def solve(clauses: list, deadline: float | None) -> tuple[bool | None, list]:
+    """Glucose 4 (PySAT) on ``clauses``: (True, model), (False, []) or (None, []) when
+    ``deadline`` (a ``perf_counter`` time) passed first."""
+    from pysat.solvers import Solver
+
+    with Solver(name="glucose4", bootstrap_with=clauses) as s:
+        if deadline is None:
+            ok = s.solve()
+        else:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return None, []
+            timer = threading.Timer(left, s.interrupt)
+            timer.start()
+            try:
+                ok = s.solve_limited(expect_interrupt=True)
+            finally:
+                timer.cancel()
+        return ok, (s.get_model() or []) if ok else []
+
+
+class CoreProblem:
+    """The colouring problem of a red–blue hypothesis (see the module doc).
+
+    ``nodes``: the red states (colours ``0..r-1``), then every other node reachable in
+    the hypothesis, breadth first; ``domain[v]``: the red colours node ``v`` may take.
+    """
+
+    def __init__(self, hyp: Hypothesis, kind: str, inputs: tuple, outputs: tuple) -> None:
+        self.hyp, self.kind, self.inputs, self.outputs = hyp, kind, inputs, outputs
+        k, ch = hyp.k, hyp.ch
+        self.r = len(hyp.red)
+        nodes = list(hyp.red)
+        seen = set(nodes)
+        for u in nodes:  # grows while it is read: breadth first
+            for a in range(k):
+                v = ch[u * k + a]
+                if v >= 0 and v not in seen:
+                    seen.add(v)
+                    nodes.append(v)
+        self.nodes = nodes
+        self.domain = {
+            v: [i for i, q in enumerate(hyp.red) if self._agree(q, v)] for v in nodes[self.r :]
+        }
+
+    def _agree(self, q: int, v: int) -> bool:
+        """Whether ``v``'s tree agrees with the hypothesis from red state ``q`` wherever
+        both say something (a necessary condition for ``v`` to become ``q``)."""
+        hyp = self.hyp
+        k, ch, lab, eo = hyp.k, hyp.ch, hyp.lab, hyp.eo
+        stack = [(q, v)]
+        while stack:
+            h, t = stack.pop()
+            if not hyp.mealy and lab[t] >= 0 and lab[h] >= 0 and lab[t] != lab[h]:
+                return False
+            for a in range(k):
+                ct, c = ch[t * k + a], ch[h * k + a]
+                if ct >= 0 and c >= 0:
+                    if hyp.mealy and eo[t * k + a] != eo[h * k + a]:
+                        return False
+                    stack.append((c, ct))
+        return True
+
+    def encode(self, K: int) -> tuple[int, list]:
+        """The clauses for ``K ≥ r`` colours; returns (number of variables, clauses)."""
+        hyp, r = self.hyp, self.r
+        k, ch, m = hyp.k, hyp.ch, max(len(self.outputs), 1)
+        top = 0
+
+        def block(*shape: int) -> np.ndarray:
+            nonlocal top
+            size = int(np.prod(shape))
+            out = np.arange(top + 1, top + 1 + size).reshape(shape)
+            top += size
+            return out
+
+        y = block(k, K, K).tolist()
+        out = block(K, k, m).tolist() if hyp.mealy else block(K, m).tolist()
+        true = block(1).item()  # the colour variable of a red node: always true
+        x = {q: {i: true} for i, q in enumerate(hyp.red)}
+        for v in self.nodes[r:]:
+            choices = self.domain[v] + list(range(r, K))
+            x[v] = dict(zip(choices, block(len(choices)).tolist()))
+        clauses: list[list[int]] = [[true]]
+        add = clauses.append
+
+        def at_most_one(lits: list[int]) -> None:
+            for i in range(len(lits)):
+                for j in range(i + 1, len(lits)):
+                    add([-lits[i], -lits[j]])
+
+        for i in range(K):
+            for a in range(k):
+                add(y[a][i])
+                at_most_one(y[a][i])
+                if hyp.mealy:
+                    at_most_one(out[i][a])
+            if not hyp.mealy:
+                at_most_one(out[i])
+        for v in self.nodes[r:]:
+            add(list(x[v].values()))
+        for u in self.nodes:
+            xu = x[u]
+            if not hyp.mealy and hyp.lab[u] >= 0:
+                for i, xi in xu.items():
+                    add([-xi, out[i][hyp.lab[u]]])
+            for a in range(k):
+                v = ch[u * k + a]
+                if v < 0:
+                    continue
+                xv = x[v]
+                for i, xi in xu.items():
+                    if hyp.mealy:
+                        add([-xi, out[i][a][hyp.eo[u * k + a]]])
+                    for j in range(K):
+                        yj, xj = y[a][i][j], xv.get(j)
+                        if xj is None:
+                            add([-xi, -yj])
+                        else:
+                            add([-xi, -yj, xj])
+                            add([-xi, -xj, yj])
+        # value precedence: f[v, j] = some node up to v has new colour j
+        previous: dict[int, int] = {}
+        for v in self.nodes[r:]:
+            now = {}
+            for j in range(r, K):
+                f = now[j] = block(1).item()
+                xj = x[v][j]
+                add([-xj, f])
+                if j in previous:
+                    add([-previous[j], f])
+                    add([-f, previous[j], xj])
+                else:
+                    add([-f, xj])
+                if j > r:
+                    add([-xj, previous[j - 1]] if j - 1 in previous else [-xj])
+            previous = now
+        return top, clauses
+
+    def machine(self, K: int, model: list[int]) -> Machine:
+        """The machine a model of ``encode(K)`` describes, minimised."""
+        hyp = self.hyp
+        true = np.zeros(max((abs(v) for v in model), default=0) + 1, dtype=bool)
+        true[[v for v in model if v > 0]] = True
+        k, m = hyp.k, max(len(self.outputs), 1)
+        y = true[1 : 1 + k * K * K].reshape(k, K, K)
+        delta = np.argmax(y, axis=2).T.astype(np.int32)  # [K, k]
+        base = 1 + k * K * K
+        if hyp.mealy:
+            o = true[base : base + K * k * m].reshape(K, k, m)
+            known = o.any(axis=2)
+            out = np.where(known, np.argmax(o, axis=2), -1).astype(np.int32)
+            delta = np.where(known, delta, -1).astype(np.int32)
+            return Mealy(delta, out, 0, self.inputs, self.outputs).minimize()
+        lab = true[base : base + K * m].reshape(K, m)
+        if self.kind == "dfa":
+            return DFA(delta, lab[:, 1], 0, self.inputs).minimize()
+        label = np.where(lab.any(axis=1), np.argmax(lab, axis=1), 0).astype(np.int32)
+        return Moore(delta, label, 0, self.inputs, self.outputs or (None,)).minimize()
