@@ -15,8 +15,8 @@ Parts (all by default):
 - ``table``: for each Tomita grammar, the smallest number of random balanced training
   words (from a doubling grid, the first N words of one 2,000-word draw per seed) at
   which each learner returns exactly the grammar's DFA, median over seeds, and the time
-  of that run (median). References in the same run: catauto's ``rpni`` and ``edsm`` and
-  AALpy 2.0's ``run_RPNI``.
+  of that run (median). References in the same run: catauto's ``rpni``, ``edsm``,
+  ``smallest`` (SAT) and ``edsm(finish="sat")``, and AALpy 2.0's ``run_RPNI``.
 
 Times are wall-clock seconds on a shared 2-core CPU and include JAX compilation the
 first time a shape is met.
@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from catauto.automata import DFA, zoo  # noqa: E402
-from catauto.automata.learn import lsharp  # noqa: E402
+from catauto.automata.learn import lsharp, smallest  # noqa: E402
 from catauto.automata.learn.passive.state_merging import edsm, rpni  # noqa: E402
 from catauto.automata.traces import Sample  # noqa: E402
 from catauto.neural.extract import InconsistentWarning, learn_automaton  # noqa: E402
@@ -170,6 +170,8 @@ def part_table(seeds: int) -> None:
         "rpni": lambda d: rpni(d, progress=False),
         "edsm": lambda d: edsm(d, progress=False),
         "aalpy-rpni": aalpy_rpni,
+        "smallest": lambda d: smallest(d, progress=False).machine,
+        "edsm-sat": lambda d: edsm(d, finish="sat", time_limit=20, progress=False),
     }
     rows = []
     for k in range(1, 8):

@@ -76,3 +76,21 @@ def test_finish_recovers_more_targets_than_greedy():
 def test_finish_must_be_sat():
     with pytest.raises(CatautoError, match="finish"):
         edsm(Sample(["a"], [True]), finish="exact")
+
+
+def test_cli_learn_edsm_finish_sat(tmp_path, capsys):
+    from catauto import cli
+
+    rng = np.random.default_rng(6)
+    target = zoo.random_dfa(6, 2, seed=6)
+    words = sorted({tuple(rng.integers(0, 2, rng.integers(0, 9)).tolist()) for _ in range(50)})
+    lines = [f"{' '.join(map(str, w))},{int(target.accepts(list(w)))}" for w in words]
+    path = tmp_path / "train.csv"
+    path.write_text("word,label\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    model = tmp_path / "m.json"
+    argv = ["learn", str(path), "--finish", "sat", "--time-limit", "20", "-o", str(model)]
+    assert cli.main(argv) == 0, capsys.readouterr().err
+    assert "training accuracy 100.0%" in capsys.readouterr().out
+    assert model.exists()
+    assert cli.main([*argv, "--algorithm", "rpni"]) == 2
+    assert "--finish is for --algorithm edsm" in capsys.readouterr().err

@@ -436,7 +436,7 @@ def _learn_args(p: argparse.ArgumentParser) -> None:
     p.epilog = (p.epilog or "") + "\n" + _TRACE_FORMATS
     p.add_argument(
         "--algorithm", choices=("rpni", "edsm", "neural", "smallest"), default="edsm",
-        help="default: edsm; smallest: the fewest states, by SAT (DFA and Mealy data)",
+        help="default: edsm; smallest: the fewest states, by SAT",
     )  # fmt: skip
     p.add_argument("--kind", choices=("dfa", "moore", "mealy"), help="default: from the data")
     p.add_argument("--max-states", type=int, help="bound on states (neural: its size, default 10)")
@@ -449,9 +449,13 @@ def _learn_args(p: argparse.ArgumentParser) -> None:
         help="edsm --search: keep the B best improved merge paths each round (default 1)",
     )  # fmt: skip
     p.add_argument(
+        "--finish", choices=("sat",),
+        help="edsm: then SAT on greedy EDSM's prefixes for a smaller machine (DFASAT)",
+    )  # fmt: skip
+    p.add_argument(
         "--time-limit", type=float, metavar="SECONDS",
-        help="edsm --search / neural / smallest: stop after this long with the best machine"
-        " so far",
+        help="edsm --search or --finish / neural / smallest: stop after this long with the"
+        " best machine so far",
     )  # fmt: skip
     _learned_options(p)
 
@@ -461,10 +465,15 @@ def _check_learn_options(args: argparse.Namespace) -> None:
     edsm = args.algorithm == "edsm"
     if (args.search or args.beam != 1) and not edsm:
         raise CatautoError(f"--search and --beam are for --algorithm edsm, not {args.algorithm}")
+    if args.finish and not edsm:
+        raise CatautoError(f"--finish is for --algorithm edsm, not {args.algorithm}")
     if args.beam != 1 and not args.search:
         raise CatautoError("--beam needs --search W (it widens EDSM's search)")
-    if args.time_limit is not None and (args.algorithm == "rpni" or (edsm and not args.search)):
-        raise CatautoError("--time-limit bounds edsm --search, neural and smallest runs only")
+    timed_edsm = edsm and (args.search or args.finish)
+    if args.time_limit is not None and (args.algorithm == "rpni" or (edsm and not timed_edsm)):
+        raise CatautoError(
+            "--time-limit bounds edsm --search or --finish, neural and smallest runs only"
+        )
 
 
 @command(
@@ -503,6 +512,7 @@ def _learn(args: argparse.Namespace, out: Output) -> int:
             search=args.search,
             beam=args.beam,
             time_limit=args.time_limit,
+            finish=args.finish,
             progress=not args.quiet,
         )
     elif args.algorithm == "smallest":

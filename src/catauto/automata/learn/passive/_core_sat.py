@@ -59,28 +59,40 @@ def solve(clauses: list, deadline: float | None) -> tuple[bool | None, list]:
 
 
 class CoreProblem:
-    """The colouring problem of a red–blue hypothesis (see the module doc).
+    """The colouring problem of a hypothesis whose ``fixed`` nodes (default: its red
+    states) take colours ``0..r-1`` (see the module doc).
 
-    ``nodes``: the red states (colours ``0..r-1``), then every other node reachable in
-    the hypothesis, breadth first; ``domain[v]``: the red colours node ``v`` may take.
+    ``nodes``: the fixed nodes, then every other node reachable from the root, breadth
+    first; ``domain[v]``: the fixed colours node ``v`` may take.
     """
 
-    def __init__(self, hyp: Hypothesis, kind: str, inputs: tuple, outputs: tuple) -> None:
+    def __init__(
+        self,
+        hyp: Hypothesis,
+        kind: str,
+        inputs: tuple,
+        outputs: tuple,
+        fixed: list[int] | None = None,
+    ) -> None:
         self.hyp, self.kind, self.inputs, self.outputs = hyp, kind, inputs, outputs
+        self.fixed = list(hyp.red if fixed is None else fixed)
+        self.r = len(self.fixed)
         k, ch = hyp.k, hyp.ch
-        self.r = len(hyp.red)
-        nodes = list(hyp.red)
-        seen = set(nodes)
-        for u in nodes:  # grows while it is read: breadth first
+        order = [0]
+        seen = {0}
+        for u in order:  # grows while it is read: breadth first
             for a in range(k):
                 v = ch[u * k + a]
                 if v >= 0 and v not in seen:
                     seen.add(v)
-                    nodes.append(v)
-        self.nodes = nodes
+                    order.append(v)
+        fixed_set = set(self.fixed)
+        self.nodes = self.fixed + [v for v in order if v not in fixed_set]
         self.domain = {
-            v: [i for i, q in enumerate(hyp.red) if self._agree(q, v)] for v in nodes[self.r :]
+            v: [i for i, q in enumerate(self.fixed) if self._agree(q, v)]
+            for v in self.nodes[self.r :]
         }
+        self._root: dict[int, int] = {}  # the root's colour variables in the last encoding
 
     def _agree(self, q: int, v: int) -> bool:
         """Whether ``v``'s tree agrees with the hypothesis from red state ``q`` wherever
@@ -100,6 +112,16 @@ class CoreProblem:
                     stack.append((c, ct))
         return True
 
+    def edge_clauses(self, K: int) -> int:
+        """How many edge clauses ``encode(K)`` makes (most of them), without making them."""
+        k, ch, r = self.hyp.k, self.hyp.ch, self.r
+        total = 0
+        for index, u in enumerate(self.nodes):
+            colours = 1 if index < r else len(self.domain[u]) + K - r
+            children = sum(ch[u * k + a] >= 0 for a in range(k))
+            total += 2 * colours * K * children
+        return total
+
     def encode(self, K: int) -> tuple[int, list]:
         """The clauses for ``K ≥ r`` colours; returns (number of variables, clauses)."""
         hyp, r = self.hyp, self.r
@@ -115,8 +137,8 @@ class CoreProblem:
 
         y = block(k, K, K).tolist()
         out = block(K, k, m).tolist() if hyp.mealy else block(K, m).tolist()
-        true = block(1).item()  # the colour variable of a red node: always true
-        x = {q: {i: true} for i, q in enumerate(hyp.red)}
+        true = block(1).item()  # the colour variable of a fixed node: always true
+        x = {q: {i: true} for i, q in enumerate(self.fixed)}
         for v in self.nodes[r:]:
             choices = self.domain[v] + list(range(r, K))
             x[v] = dict(zip(choices, block(len(choices)).tolist()))
@@ -158,6 +180,7 @@ class CoreProblem:
                         else:
                             add([-xi, -yj, xj])
                             add([-xi, -xj, yj])
+        self._root = x[0]
         # value precedence: f[v, j] = some node up to v has new colour j
         previous: dict[int, int] = {}
         for v in self.nodes[r:]:
@@ -177,10 +200,11 @@ class CoreProblem:
         return top, clauses
 
     def machine(self, K: int, model: list[int]) -> Machine:
-        """The machine a model of ``encode(K)`` describes, minimised."""
+        """The machine a model of the last ``encode(K)`` describes, minimised."""
         hyp = self.hyp
         true = np.zeros(max((abs(v) for v in model), default=0) + 1, dtype=bool)
         true[[v for v in model if v > 0]] = True
+        start = next(i for i, v in self._root.items() if true[v])  # any of them will do
         k, m = hyp.k, max(len(self.outputs), 1)
         y = true[1 : 1 + k * K * K].reshape(k, K, K)
         delta = np.argmax(y, axis=2).T.astype(np.int32)  # [K, k]
@@ -190,9 +214,9 @@ class CoreProblem:
             known = o.any(axis=2)
             out = np.where(known, np.argmax(o, axis=2), -1).astype(np.int32)
             delta = np.where(known, delta, -1).astype(np.int32)
-            return Mealy(delta, out, 0, self.inputs, self.outputs).minimize()
+            return Mealy(delta, out, start, self.inputs, self.outputs).minimize()
         lab = true[base : base + K * m].reshape(K, m)
         if self.kind == "dfa":
-            return DFA(delta, lab[:, 1], 0, self.inputs).minimize()
+            return DFA(delta, lab[:, 1], start, self.inputs).minimize()
         label = np.where(lab.any(axis=1), np.argmax(lab, axis=1), 0).astype(np.int32)
-        return Moore(delta, label, 0, self.inputs, self.outputs or (None,)).minimize()
+        return Moore(delta, label, start, self.inputs, self.outputs or (None,)).minimize()

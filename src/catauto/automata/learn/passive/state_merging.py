@@ -350,6 +350,10 @@ def edsm(
 # -- DFASAT: SAT on greedy prefixes -------------------------------------------------------
 
 
+# The largest encoding the SAT finish builds (about 1 GB of Python lists at this size).
+_MAX_CLAUSES = 6_000_000
+
+
 def _prefixes(tree: PrefixTree, bound: int) -> list[Edsm]:
     """Greedy EDSM's hypotheses before each merge and at its end (where SAT can still
     send the transitions no trace takes elsewhere than to a sink), while the red core
@@ -383,6 +387,8 @@ def _sat_finish(
         share = (deadline - time.perf_counter()) / (len(prefixes) - done)
         stop = time.perf_counter() + share
         for K in range(problem.r, best.n_states):
+            if problem.edge_clauses(K) > _MAX_CLAUSES:
+                break  # would not fit in memory (about 150 bytes a clause)
             progress.note = f" (sat: prefix {done + 1}/{len(prefixes)}, K={K})"
             progress(state.hyp)
             sat, model = solve(problem.encode(K)[1], stop)
