@@ -19,10 +19,10 @@ Four parts, one printed line per result (ratios = AALpy time / catauto time):
 4. Only with ``--only sat``: DFASAT, ``edsm(search=W, beam=B, finish="sat")`` (SAT on
    greedy EDSM's prefixes, ``--time-limit`` seconds for the search and as much for the
    SAT stage), next to the same search without the finish and greedy EDSM, on
-   Abbadingo-protocol instances n = 16 with 160 training strings and n = 32 with 500,
-   ``--seeds`` seeds: states, test accuracy and time, and whether some method found a
-   consistent DFA smaller than the target (then no learner that returns a smallest
-   consistent machine can return the target).
+   Abbadingo-protocol instances n = 16 with 160 training strings and n = 32 with 500
+   (``--sat-sizes 64``: n = 64 with 1,521), ``--seeds`` seeds: states, test accuracy
+   and time, and whether some method found a consistent DFA smaller than the target
+   (then no learner that returns a smallest consistent machine can return the target).
 
 The default run fits in about 15 minutes on a shared 2-core machine: AALpy runs
 where it takes under a minute or so (problem A, StaMinA 16, the first n = 64 / 2,499
@@ -33,7 +33,7 @@ machine; the ratios are measured in the same run.
 
     python benchmarks/bench_passive.py [--quick] [--seeds N] [--aalpy none|fast|all]
         [--only tree|abbadingo|real|mealy|sat] [--search W] [--beam B] [--time-limit S]
-        [--splits N] [--mealy-traces N]
+        [--splits N] [--mealy-traces N] [--sat-sizes 16 32 64]
 
 Defaults: ``--seeds 3 --aalpy fast --search 2 --beam 3 --time-limit 60 --splits 5``.
 """
@@ -264,8 +264,12 @@ def mealy(max_traces: int) -> None:
 
 
 # -- 4. exact identification by SAT ------------------------------------------------------
-def sat(seeds: int, search: int, beam: int, time_limit: float) -> None:
-    for n, n_train in [(16, 160), (32, 500)]:
+SAT_SIZES = {16: 160, 32: 500, 64: 1521}  # n -> training strings
+
+
+def sat(seeds: int, search: int, beam: int, time_limit: float, sizes: list[int]) -> None:
+    for n in sizes:
+        n_train = SAT_SIZES[n]
         solved = {"edsm": 0, "search": 0, "sat": 0}
         below = 0
         for seed in range(seeds):
@@ -313,6 +317,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--time-limit", type=float, default=60.0, help="seconds per search")
     ap.add_argument("--splits", type=int, default=5, help="80/20 splits of the real data")
     ap.add_argument("--mealy-traces", type=int, default=512_000)
+    ap.add_argument(
+        "--sat-sizes", type=int, nargs="+", choices=sorted(SAT_SIZES), default=[16, 32],
+        help="--only sat: target sizes n (16: 160 strings, 32: 500, 64: 1,521)",
+    )  # fmt: skip
     ap.add_argument("--only", choices=["tree", "abbadingo", "real", "mealy", "sat"], default=None)
     args = ap.parse_args(argv)
     if args.quick:
@@ -328,7 +336,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.only in (None, "mealy"):
         mealy(args.mealy_traces)
     if args.only == "sat":
-        sat(args.seeds, args.search, args.beam, args.time_limit)
+        sat(args.seeds, args.search, args.beam, args.time_limit, args.sat_sizes)
 
 
 if __name__ == "__main__":
