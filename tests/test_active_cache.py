@@ -114,7 +114,7 @@ def test_cache_lookups_agree_with_the_system_after_errors(moore: bool) -> None:
                 assert cache.last(w) == (true[-1] if true else -1)
             elif not present:
                 assert node == -1 and cache.tree.node(w) == -1
-                assert cache.outputs(w) is None
+                assert cache.outputs(w) is None and cache.last(w) == -1
     assert decided_after_error > 20  # the interesting case was drawn
 
 

@@ -39,6 +39,11 @@ def test_loss_chart_places_the_checks_linearly(width: int, height: int) -> None:
     dashed = [e for e in root.iter(f"{SVG}line") if e.get("stroke-dasharray")]
     mids = [(pts[i - 1][0] + pts[i][0]) / 2 for i in (2, 3)]
     assert [float(e.get("x1")) for e in dashed] == pytest.approx(mids, abs=0.06)
+    ends = {t.text: t for t in root.iter(f"{SVG}text") if t.text in ("10", "110")}
+    assert [(float(ends[s].get("x")), float(ends[s].get("y"))) for s in ("10", "110")] == [
+        (left, bottom + 14),
+        (right, bottom + 14),
+    ]  # the first and last step under the ends of the x axis
     names = [t.text for t in root.iter(f"{SVG}text")]
     assert "shrinking" in names and "fresh restarts" in names
     (title,) = [t for t in root.iter(f"{SVG}text") if "rotate" in (t.get("transform") or "")]

@@ -108,3 +108,40 @@ def test_a_machine_without_states_has_no_blocks() -> None:
         empty = np.zeros((0, k), dtype=int)
         assert refine(empty, []).tolist() == []
         assert refine(empty, np.zeros((0, 3))).tolist() == []
+
+
+def naive_bfs(delta: np.ndarray, initial: int) -> list[int]:
+    """Breadth-first search with a queue, successors in input order, -1 skipped."""
+    order, seen, queue = [initial], {initial}, [initial]
+    while queue:
+        q = queue.pop(0)
+        for t in delta[q].tolist():
+            if t >= 0 and t not in seen:
+                seen.add(t)
+                order.append(t)
+                queue.append(t)
+    return order
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_bfs_order_of_partial_machines_with_wide_levels(seed: int) -> None:
+    """Levels of more than 64 successors run in numpy; undefined (-1) entries are skipped."""
+    rng = np.random.default_rng(seed)
+    n, k = int(rng.integers(100, 600)), int(rng.integers(2, 9))
+    delta = rng.integers(0, n, size=(n, k))
+    delta[rng.random((n, k)) < 0.3] = -1
+    initial = int(rng.integers(0, n))
+    assert R.bfs_order(delta, initial).tolist() == naive_bfs(delta, initial)
+
+
+def test_more_labels_than_fit_in_16_bits() -> None:
+    """70,000 labels, each on two states: the initial blocks are laid out by a sort of
+    the labels that must not wrap them around 2**16. Twins that swap places stay
+    together; twins of which one moves to state 0 split (but for states 0 and 1)."""
+    n = 140_000
+    labels = np.arange(n) // 2
+    swap = (np.arange(n) ^ 1)[:, None]
+    assert np.array_equal(refine(swap, labels), labels)
+    apart = np.where(np.arange(n) % 2, 0, np.arange(n))[:, None]
+    block = refine(apart, labels)
+    assert block[0] == block[1] and len(np.unique(block)) == n - 1
