@@ -11,9 +11,18 @@ import itertools
 import numpy as np
 from hypothesis import strategies as st
 
-from catauto.automata import DFA, Mealy, Moore
+from catauto.automata import DFA, Mealy, Moore, zoo
 
 UNDEF = "<undefined>"
+
+
+def random_machine(kind: str, n: int, k: int, seed: int, minimal: bool = True):
+    """A seeded random machine of ``kind`` from ``zoo`` (Moore: 3 outputs, Mealy: 2)."""
+    if kind == "dfa":
+        return zoo.random_dfa(n, k, seed=seed, minimal=minimal)
+    if kind == "moore":
+        return zoo.random_moore(n, k, 3, seed=seed, minimal=minimal)
+    return zoo.random_mealy(n, k, 2, seed=seed, minimal=minimal)
 
 
 @st.composite

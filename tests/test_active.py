@@ -36,18 +36,11 @@ from catauto.automata.learn import (
     lstar,
 )
 from catauto.automata.learn.active.oracle import HypothesisRunner, equivalence_query
+from strategies_machines import random_machine
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "automata_data"
 SLOW = os.environ.get("CATAUTO_SLOW") == "1"
 LEARNERS = [lstar, kv, lsharp]
-
-
-def random_machine(kind: str, n: int, k: int, seed: int, minimal: bool = False):
-    if kind == "dfa":
-        return zoo.random_dfa(n, k, seed=seed, minimal=minimal)
-    if kind == "moore":
-        return zoo.random_moore(n, k, 3, seed=seed, minimal=minimal)
-    return zoo.random_mealy(n, k, 2, seed=seed, minimal=minimal)
 
 
 machines = st.builds(
@@ -56,6 +49,7 @@ machines = st.builds(
     st.integers(1, 7),
     st.integers(1, 3),
     st.integers(0, 10**6),
+    minimal=st.just(False),
 )
 
 
@@ -134,7 +128,7 @@ def test_learners_accept_a_machine_and_check_the_kind():
 def test_lsharp_rules_all_learn(extension, separation):
     for seed in range(3):
         for kind in ("dfa", "moore", "mealy"):
-            target = random_machine(kind, 12, 3, seed, minimal=True)
+            target = random_machine(kind, 12, 3, seed)
             hyp, _ = lsharp(
                 target,
                 PerfectOracle(target),

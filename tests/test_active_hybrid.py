@@ -21,16 +21,8 @@ from catauto.automata.learn.active import (
 )
 from catauto.automata.learn.active.oracle import _Suffixes
 from catauto.errors import LearningError
+from strategies_machines import random_machine
 from test_active_errors import with_error_sink
-
-
-def random_machine(kind: str, n: int, k: int, seed: int):
-    if kind == "dfa":
-        return zoo.random_dfa(n, k, seed=seed, minimal=True)
-    if kind == "moore":
-        return zoo.random_moore(n, k, 3, seed=seed, minimal=True)
-    return zoo.random_mealy(n, k, 2, seed=seed, minimal=True)
-
 
 plain = st.builds(
     random_machine,

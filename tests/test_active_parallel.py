@@ -25,6 +25,7 @@ from catauto.automata.learn.active import (
 )
 from catauto.automata.learn.active.system import MachineSystem, StepSystem
 from catauto.errors import LearningError, NondeterminismError
+from strategies_machines import random_machine
 
 
 class MachineSUL:
@@ -39,14 +40,6 @@ class MachineSUL:
 
     def step(self, symbol):  # noqa: ANN001, ANN201
         return self.system.outputs[self.system.step(self.system.encode([symbol])[0])]
-
-
-def random_machine(kind: str, n: int, k: int, seed: int):
-    if kind == "dfa":
-        return zoo.random_dfa(n, k, seed=seed, minimal=True)
-    if kind == "moore":
-        return zoo.random_moore(n, k, 3, seed=seed, minimal=True)
-    return zoo.random_mealy(n, k, 3, seed=seed, minimal=True)
 
 
 def _without_times(stats) -> dict:  # noqa: ANN001

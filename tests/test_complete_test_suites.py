@@ -17,8 +17,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from catauto.automata import DFA, Mealy, Moore, zoo
+from catauto.automata import DFA, Mealy, Moore
 from catauto.automata.learn import FunctionTeacher, MachineTeacher, WMethodOracle, WpMethodOracle
+from strategies_machines import random_machine
 
 
 def spanning_tree(m) -> set[tuple[int, int]]:
@@ -57,14 +58,6 @@ def closest_states(m, q: int) -> list[int]:
     return [r for r, g in gap.items() if g == longest]
 
 
-def hypotheses(kind: str, n: int, k: int, seed: int):
-    if kind == "dfa":
-        return zoo.random_dfa(n, k, seed=seed, minimal=True)
-    if kind == "moore":
-        return zoo.random_moore(n, k, 2, seed=seed, minimal=True)
-    return zoo.random_mealy(n, k, 2, seed=seed, minimal=True)
-
-
 @st.composite
 def deep_faults(draw):
     """``(hypothesis, system, e)``: a minimal hypothesis with ``n`` states and a system
@@ -75,7 +68,7 @@ def deep_faults(draw):
     k = draw(st.integers(2, 3))
     e = draw(st.integers(1, 3 if k == 2 else 2))
     n = draw(st.integers(3, 8))
-    h = hypotheses(kind, n, k, draw(st.integers(0, 2**32 - 1)))
+    h = random_machine(kind, n, k, draw(st.integers(0, 2**32 - 1)))
     n, mealy = h.n_states, kind == "mealy"
     delta = np.vstack([h.delta, np.zeros((e, k), dtype=h.delta.dtype)])
     out = h.output.astype(np.int64)
