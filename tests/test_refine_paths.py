@@ -40,6 +40,20 @@ def test_numpy_rounds_equal_naive_on_many_small_machines(path: str) -> None:
             assert same_partition(refine(delta, labels), naive_refine(delta, labels))
 
 
+@pytest.mark.parametrize("path", NUMPY_PATHS)
+def test_numpy_rounds_equal_naive_on_medium_machines(path: str) -> None:
+    """60 to 200 states: blocks start far into the layout (past bit 64 of any shift)."""
+    rng = np.random.default_rng(14)
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in PATHS[path].items():
+            mp.setattr(R, name, value)
+        for _ in range(40):
+            n, k = int(rng.integers(60, 200)), int(rng.integers(1, 3))
+            delta = rng.integers(0, n, size=(n, k))
+            labels = rng.integers(0, 2, size=n)
+            assert same_partition(refine(delta, labels), naive_refine(delta, labels))
+
+
 @pytest.mark.parametrize("path", ["default", *NUMPY_PATHS])
 def test_wide_signatures_take_the_lexsort_path_and_equal_naive(path: str) -> None:
     """24+ inputs and 5+ blocks: nb ** (k + 1) >= 2**62, so signatures are sorted by
