@@ -18,55 +18,46 @@ from test_refine import PATHS, naive_refine, same_partition
 NUMPY_PATHS = ["numpy rounds, inverse lists", "numpy rounds, scans", "moore then numpy"]
 
 
-def machines(rng: np.random.Generator, count: int, width: int = 1):
-    """Small random machines; with ``width`` > 1 each column of a small table is repeated
-    at random positions of a table ``width`` times wider (same behaviour, wide keys)."""
+def machines(rng, count: int, states=(1, 13), width: int = 1, n_labels: int = 6):
+    """Random machines of ``states`` (a range) states; with ``width`` > 1 each column of
+    a table of 1..3 inputs is repeated at random positions of a table ``width`` times
+    wider (the same behaviour, wide keys)."""
     for _ in range(count):
-        n, k = int(rng.integers(1, 13)), int(rng.integers(1, 4))
+        n, k = int(rng.integers(*states)), int(rng.integers(1, 4))
         delta = rng.integers(0, n, size=(n, k))
         if width > 1:
             delta = delta[:, rng.integers(0, k, size=k * width)]
-        labels = rng.integers(0, int(rng.integers(1, 7)), size=n)
+        labels = rng.integers(0, int(rng.integers(1, n_labels + 1)), size=n)
         yield delta, labels
+
+
+def all_equal_naive(path: str, tables, **patches) -> None:
+    with pytest.MonkeyPatch.context() as mp:
+        for name, value in {**PATHS[path], **patches}.items():
+            mp.setattr(R, name, value)
+        for delta, labels in tables:
+            assert same_partition(refine(delta, labels), naive_refine(delta, labels))
 
 
 @pytest.mark.parametrize("path", NUMPY_PATHS)
 def test_numpy_rounds_equal_naive_on_many_small_machines(path: str) -> None:
-    rng = np.random.default_rng(11)
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in PATHS[path].items():
-            mp.setattr(R, name, value)
-        for delta, labels in machines(rng, 600):
-            assert same_partition(refine(delta, labels), naive_refine(delta, labels))
+    all_equal_naive(path, machines(np.random.default_rng(11), 600))
 
 
 @pytest.mark.parametrize("path", NUMPY_PATHS)
 def test_numpy_rounds_equal_naive_on_medium_machines(path: str) -> None:
     """60 to 200 states: blocks start far into the layout (past bit 64 of any shift)."""
-    rng = np.random.default_rng(14)
-    with pytest.MonkeyPatch.context() as mp:
-        for name, value in PATHS[path].items():
-            mp.setattr(R, name, value)
-        for _ in range(40):
-            n, k = int(rng.integers(60, 200)), int(rng.integers(1, 3))
-            delta = rng.integers(0, n, size=(n, k))
-            labels = rng.integers(0, 2, size=n)
-            assert same_partition(refine(delta, labels), naive_refine(delta, labels))
+    all_equal_naive(path, machines(np.random.default_rng(14), 40, (60, 200), n_labels=2))
 
 
 @pytest.mark.parametrize("path", ["default", *NUMPY_PATHS])
 def test_wide_signatures_take_the_lexsort_path_and_equal_naive(path: str) -> None:
     """24+ inputs and 5+ blocks: nb ** (k + 1) >= 2**62, so signatures are sorted by
     lexsort; the machines need several rounds (their columns repeat)."""
-    rng = np.random.default_rng(12)
-    calls = []
+    calls, real = [], np.lexsort
     with pytest.MonkeyPatch.context() as mp:
-        for name, value in PATHS[path].items():
-            mp.setattr(R, name, value)
-        real = np.lexsort
-        mp.setattr(R.np, "lexsort", lambda keys: calls.append(1) or real(keys))
-        for delta, labels in machines(rng, 250, width=12):
-            assert same_partition(refine(delta, labels), naive_refine(delta, labels))
+        mp.setattr(np, "lexsort", lambda keys: calls.append(1) or real(keys))
+        all_equal_naive(path, machines(np.random.default_rng(12), 250, width=12))
     assert calls  # the path was taken
 
 
