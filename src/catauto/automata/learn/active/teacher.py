@@ -130,9 +130,10 @@ class Teacher:
         A hypothesis's *error sink* (see :func:`error_sink_output`) that is not its
         initial state is a candidate; it is checked on the system before it is believed:
         from a shortest word ``w`` that enters the sink (Mealy: with the output ``o``),
-        for every input ``a``, two queries
+        for every input ``a``, the queries
         ``w · a · r`` with ``r`` a random word (seeded) of ``4n + 16`` inputs (``n``: the
-        hypothesis's states) must output only the sink's output after ``w``. A refuted
+        hypothesis's states; at least 8 queries in all) must output only the sink's output
+        after ``w``. A refuted
         candidate is not tried again. The check is a heuristic: a system whose output
         repeats for that long and then changes fools it (give ``error=`` explicitly, or
         None, when you know). A DFA is never given an error this way: rejection is the
@@ -162,13 +163,14 @@ class Teacher:
             )
         rng = random.Random(len(self._refuted))
         k, n = len(self.inputs), hypothesis.n_states
-        # long enough that a state which merely outputs o for a while is caught (a short
-        # check believed a 2-state hypothesis's 'sink' of a 5-state target of mostly o)
-        length = 4 * n + 16
+        # long enough, and at least 8 of them, that a state which merely outputs o for a
+        # while is caught (a short check believed a 2-state hypothesis's 'sink' of a
+        # 5-state target of mostly o)
+        length, repeats = 4 * n + 16, -(-8 // k)
         words = [
             w + (a,) + tuple(rng.randrange(k) for _ in range(length))
             for a in range(k)
-            for _ in range(2)
+            for _ in range(repeats)
         ]
         skip = len(w) + self.moore
         for word in words:
