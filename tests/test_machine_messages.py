@@ -1,4 +1,5 @@
-"""A machine refused for a state out of range says which states there are: 0..n-1."""
+"""Machines: a state out of range is refused with the states there are, 0..n-1, and words
+over more than 256 inputs encode to their indices."""
 
 from __future__ import annotations
 
@@ -31,3 +32,19 @@ def test_state_index_names_the_range_of_states(n: int) -> None:
             CatautoError, match=rf"is not a state of this machine \(0\.\.{n - 1}\)$"
         ):
             m.state_index(bad)
+
+
+@pytest.mark.parametrize("k", [256, 257, 300])
+def test_encoding_words_over_hundreds_of_inputs(k: int) -> None:
+    """Input indices past 255 do not fit a byte: batches of words over k inputs encode
+    to the same indices as word by word."""
+    inputs = [("in", j) for j in range(k)]  # not one-character strings
+    m = Mealy([[0] * k], [[j % 3 for j in range(k)]], inputs=inputs)
+    words = [[inputs[-1], inputs[0]], [inputs[k // 2]], [inputs[-2], inputs[-1], inputs[1]]]
+    padded, lengths = m.encode_batch(words)
+    assert lengths.tolist() == [2, 1, 3]
+    assert [padded[i, :n].tolist() for i, n in enumerate(lengths)] == [
+        [k - 1, 0],
+        [k // 2],
+        [k - 2, k - 1, 1],
+    ]

@@ -89,7 +89,7 @@ def test_dense_labels_of_rows_equal_first_occurrence(seed: int) -> None:
     )
 
 
-@pytest.mark.parametrize("n", [1, 3, 7])
+@pytest.mark.parametrize("n", [1, 2, 3, 8])
 def test_messages_name_the_range_of_states(n: int) -> None:
     """Every message that refuses a state names the states there are: 0..n-1."""
     complete = np.zeros((n, 2), dtype=int)
