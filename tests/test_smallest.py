@@ -57,13 +57,14 @@ def _mealy_exists(inputs: list[list[int]], outputs: list[list[int]], m: int) -> 
     return False
 
 
+@pytest.mark.parametrize("symmetry", ["clique", "bfs"])
 @pytest.mark.parametrize("seed", range(40))
-def test_dfa_minimal_against_brute_force(seed):
+def test_dfa_minimal_against_brute_force(seed, symmetry):
     rng = np.random.default_rng(seed)
     words = sorted({tuple(rng.integers(0, 2, rng.integers(0, 5)).tolist()) for _ in range(7)})
     labels = [bool(rng.integers(0, 2)) for _ in words]
     data = Sample([list(w) for w in words], labels, inputs=(0, 1))
-    r = smallest(data, progress=False)
+    r = smallest(data, progress=False, symmetry=symmetry)
     assert len(data.misses(r.machine)) == 0
     assert r.proved_minimal
     n = r.machine.n_states
@@ -72,8 +73,9 @@ def test_dfa_minimal_against_brute_force(seed):
             assert not _dfa_exists([list(w) for w in words], labels, m)
 
 
+@pytest.mark.parametrize("symmetry", ["clique", "bfs"])
 @pytest.mark.parametrize("seed", range(30))
-def test_mealy_minimal_against_brute_force(seed):
+def test_mealy_minimal_against_brute_force(seed, symmetry):
     rng = np.random.default_rng(100 + seed)
     m_target = int(rng.integers(1, 4))
     delta = rng.integers(0, m_target, (m_target, 2))
@@ -88,7 +90,7 @@ def test_mealy_minimal_against_brute_force(seed):
         inputs.append(word)
         outputs.append(o)
     data = IOTraces(inputs, outputs, (0, 1), (0, 1))
-    r = smallest(data, progress=False)
+    r = smallest(data, progress=False, symmetry=symmetry)
     assert len(data.misses(r.machine)) == 0
     assert r.proved_minimal
     n = r.machine.n_states
@@ -113,13 +115,14 @@ def _moore_exists(words: list[list[int]], labels: list[int], m: int, n_out: int)
     return False
 
 
+@pytest.mark.parametrize("symmetry", ["clique", "bfs"])
 @pytest.mark.parametrize("seed", range(30))
-def test_moore_minimal_against_brute_force(seed):
+def test_moore_minimal_against_brute_force(seed, symmetry):
     rng = np.random.default_rng(200 + seed)
     words = sorted({tuple(rng.integers(0, 2, rng.integers(0, 5)).tolist()) for _ in range(8)})
     labels = [int(rng.integers(0, 3)) for _ in words]
     data = Sample([list(w) for w in words], [f"o{x}" for x in labels], inputs=(0, 1))
-    r = smallest(data, progress=False)
+    r = smallest(data, progress=False, symmetry=symmetry)
     assert r.machine.kind == "moore" and len(data.misses(r.machine)) == 0
     assert r.proved_minimal
     n = r.machine.n_states
@@ -128,7 +131,8 @@ def test_moore_minimal_against_brute_force(seed):
             assert not _moore_exists([list(w) for w in words], labels, m, 3)
 
 
-def test_sat_model_read_back():
+@pytest.mark.parametrize("symmetry", ["clique", "bfs"])
+def test_sat_model_read_back(symmetry):
     """A sample where EDSM is not minimal, so the answer comes from a SAT model."""
     found = 0
     for seed in range(200):
@@ -136,7 +140,7 @@ def test_sat_model_read_back():
         words = sorted({tuple(rng.integers(0, 2, rng.integers(0, 6)).tolist()) for _ in range(9)})
         labels = [bool(rng.integers(0, 2)) for _ in words]
         data = Sample([list(w) for w in words], labels, inputs=(0, 1))
-        r = smallest(data, progress=False)
+        r = smallest(data, progress=False, symmetry=symmetry)
         assert len(data.misses(r.machine)) == 0
         if r.steps and r.steps[-1].sat:
             found += 1
@@ -237,6 +241,21 @@ def test_cli_learn_smallest(tmp_path, capsys):
     assert model.exists()
     code = cli.main(argv + ["--max-states", "2"])
     assert code == 2 and "max_states=2" in capsys.readouterr().err
+
+
+def test_clique_and_bfs_symmetry_agree():
+    """Both symmetry breakings find the same size on samples with answers of 3-9 states."""
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        words = sorted({tuple(rng.integers(0, 2, rng.integers(0, 7)).tolist()) for _ in range(25)})
+        labels = [bool(rng.integers(0, 2)) for _ in words]
+        data = Sample([list(w) for w in words], labels, inputs=(0, 1))
+        a = smallest(data, progress=False, symmetry="clique")
+        b = smallest(data, progress=False, symmetry="bfs")
+        assert a.machine.n_states == b.machine.n_states
+        assert a.proved_minimal and b.proved_minimal
+    with pytest.raises(ValueError, match="symmetry"):
+        smallest(data, symmetry="lex")
 
 
 def test_time_limit_zero_returns_edsm_machine():

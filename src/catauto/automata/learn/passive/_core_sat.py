@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -63,7 +64,10 @@ class CoreProblem:
     states) take colours ``0..r-1`` (see the module doc).
 
     ``nodes``: the fixed nodes, then every other node reachable from the root, breadth
-    first; ``domain[v]``: the fixed colours node ``v`` may take.
+    first; ``domain[v]``: the fixed colours node ``v`` may take. With ``bfs_apart`` (a
+    list of pairwise-distinguishable nodes) the symmetry breaking is Ulyantsev et al.'s
+    BFS numbering instead: the root takes colour 0, the nodes of ``bfs_apart`` different
+    colours, and the states are numbered as a breadth-first search meets them.
     """
 
     def __init__(
@@ -73,8 +77,12 @@ class CoreProblem:
         inputs: tuple,
         outputs: tuple,
         fixed: list[int] | None = None,
+        bfs_apart: list[int] | None = None,
     ) -> None:
         self.hyp, self.kind, self.inputs, self.outputs = hyp, kind, inputs, outputs
+        self.bfs_apart = bfs_apart
+        if bfs_apart is not None:
+            fixed = [0]  # BFS numbering starts at the root's state
         self.fixed = list(hyp.red if fixed is None else fixed)
         self.r = len(self.fixed)
         k, ch = hyp.k, hyp.ch
@@ -181,6 +189,14 @@ class CoreProblem:
                             add([-xi, -yj, xj])
                             add([-xi, -xj, yj])
         self._root = x[0]
+        if self.bfs_apart is not None:
+            _bfs_numbering(y, K, k, block, add)
+            apart = self.bfs_apart
+            for i, u in enumerate(apart):
+                for v in apart[i + 1 :]:
+                    for j in x[u].keys() & x[v].keys():
+                        add([-x[u][j], -x[v][j]])
+            return top, clauses
         # value precedence: f[v, j] = some node up to v has new colour j
         previous: dict[int, int] = {}
         for v in self.nodes[r:]:
@@ -220,3 +236,36 @@ class CoreProblem:
             return DFA(delta, lab[:, 1], start, self.inputs).minimize()
         label = np.where(lab.any(axis=1), np.argmax(lab, axis=1), 0).astype(np.int32)
         return Moore(delta, label, start, self.inputs, self.outputs or (None,)).minimize()
+
+
+def _bfs_numbering(y: list, K: int, k: int, block: Callable, add: Callable) -> None:
+    """Ulyantsev, Zakirzyanov & Shalyto's BFS symmetry breaking (ICGI 2015): the states
+    are numbered in the order a breadth-first search from state 0 meets them, children in
+    order of their least input. ``t[i][j]``: some transition i -> j; ``p[j][i]``: i is
+    j's BFS parent (the least state with a transition to j); ``least[a][i][j]``: a is the
+    least input i -> j."""
+    t, p = block(K, K).tolist(), block(K, K).tolist()
+    least = block(k, K, K).tolist()
+    for j in range(1, K):
+        add([p[j][i] for i in range(j)])  # every state j > 0 has a parent
+        for i in range(j):
+            ys = [y[a][i][j] for a in range(k)]
+            add([-t[i][j], *ys])
+            for ya in ys:
+                add([-ya, t[i][j]])
+            add([-p[j][i], t[i][j]])
+            for h in range(i):
+                add([-p[j][i], -t[h][j]])
+            add([-t[i][j], *(t[h][j] for h in range(i)), p[j][i]])
+            for a in range(k):
+                add([-least[a][i][j], ys[a]])
+                for b in range(a):
+                    add([-least[a][i][j], -ys[b]])
+                add([-ys[a], *ys[:a], least[a][i][j]])
+            if j + 1 < K:
+                # parents in order, and two children of one parent by their least input
+                for h in range(i):
+                    add([-p[j][i], -p[j + 1][h]])
+                for a in range(k):
+                    for b in range(a):
+                        add([-p[j][i], -p[j + 1][i], -least[a][i][j], -least[b][i][j + 1]])
