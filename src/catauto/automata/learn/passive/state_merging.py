@@ -12,7 +12,8 @@ a red state (with the determinising fold, see ``_merge``) or promotes it to red.
 - ``edsm`` (Lang, Pearlmutter & Price 1998): score every red–blue pair by its evidence
   (the number of outputs the fold finds equal); promote a blue node that merges with
   no red state, otherwise make the highest-scoring merge. ``search=`` adds a search
-  over the merge choices that keeps the smallest machine (see ``edsm``).
+  over the merge choices that keeps the smallest machine, ``finish="sat"`` a SAT
+  solver that looks for a smaller one on greedy EDSM's prefixes (see ``edsm``).
 
 Why that search. On sparse data greedy EDSM goes wrong early and then needs about
 three times the target's states (Abbadingo n = 64 at 1,521 strings: ~200 states
@@ -25,8 +26,9 @@ the "try the top merges, keep the smallest DFA" strategies of the Abbadingo and
 StaMinA winners. A beam keeps several improved paths, since the corrections that lead
 to the target do not always shrink the machine most at first. On some instances the
 first 5-14 corrections (chosen with the target's help) leave the size at ~200, so no
-size-guided search finds them; exact identification (exbar, SAT as in Heule &
-Verwer's DFASAT) was tried in pure Python and does not finish at these sizes.
+size-guided search finds them. Nor does ``finish="sat"``: its prefixes are right only
+before greedy's first mistake, where SAT would have to place ~7,000 nodes in ~65
+states (on Abbadingo n = 16 and 32 it proves no better than ~10 states a minute).
 
 The kind of machine follows the data — a ``Sample`` with True/False labels gives a
 ``DFA``, one with other labels a ``Moore`` machine, ``IOTraces`` a ``Mealy`` machine
@@ -312,14 +314,14 @@ def edsm(
     - ``time_limit``: seconds after which the search returns the best machine so far
       (with ``finish="sat"``: the search and the SAT stage each get this long; 60 s
       for the SAT stage when None);
-    - ``finish="sat"``: DFASAT's recipe (Heule & Verwer) on top: the greedy run's
-      hypothesis before each of its merges is a *prefix* (a red core and the trees left
-      to place); from the deepest prefix to the first, a SAT solver looks for a machine
-      that extends it with fewer states than the best so far (``K`` = the core's size,
-      +1, ... while smaller; see ``_core_sat``), and the smallest machine found wins.
-      A prefix that is right (every merge before it correct) then gives the smallest
-      machine with that core, which greedy merging after it may miss. Each prefix gets
-      an equal share of the time left.
+    - ``finish="sat"``: DFASAT's recipe (Heule & Verwer) on top. A *prefix* is a red
+      core and the trees left to place: the finished hypothesis, then greedy EDSM's
+      hypothesis before each of its merges, deepest first. For each, a SAT solver looks
+      for a machine that extends it with fewer states than the best so far (``K`` = the
+      core's size, +1, ...; see ``_core_sat``), and the smallest machine found wins. A
+      prefix that is right (every merge before it correct) gives the smallest machine
+      with that core, which greedy merging after it may miss. Each prefix gets an equal
+      share of the time left.
 
     Returns a minimal machine that agrees with every trace.
     """
@@ -342,7 +344,7 @@ def edsm(
         raise _bound_error(max_states or 0)
     machine = _finish(tree, state.hyp, data, max_states)
     if finish == "sat":
-        machine = _sat_finish(tree, data, machine, time_limit, report)
+        machine = _sat_finish(tree, data, state, machine, time_limit, report)
     report.done(machine.n_states)
     return machine
 
@@ -355,9 +357,8 @@ _MAX_CLAUSES = 6_000_000
 
 
 def _prefixes(tree: PrefixTree, bound: int) -> list[Edsm]:
-    """Greedy EDSM's hypotheses before each merge and at its end (where SAT can still
-    send the transitions no trace takes elsewhere than to a sink), while the red core
-    has fewer than ``bound`` states (a core of ``bound`` leaves no room below it)."""
+    """Greedy EDSM's hypotheses before each merge, while the red core has fewer than
+    ``bound`` states (a core of ``bound`` leaves no room below it)."""
     state = Edsm(Hypothesis(tree))
     out = []
     while (step := state.decide()) is not None:
@@ -368,20 +369,23 @@ def _prefixes(tree: PrefixTree, bound: int) -> list[Edsm]:
         else:
             out.append(state.copy())
             state.merge(*step[1])
-    return [*out, state]
+    return out
 
 
 def _sat_finish(
     tree: PrefixTree,
     data: Sample | IOTraces,
+    finished: Edsm,
     best: Machine,
     time_limit: float | None,
     progress: _Progress,
 ) -> Machine:
-    """``edsm``'s ``finish="sat"``: the smallest machine found by SAT on the greedy
-    prefixes (deepest first) that beats ``best``, else ``best``."""
+    """``edsm``'s ``finish="sat"``: the smallest machine found by SAT that beats
+    ``best`` (the machine of the ``finished`` run), else ``best``. First on the finished
+    hypothesis itself (SAT may send the transitions no trace takes elsewhere than to a
+    DFA's rejecting sink), then on greedy EDSM's prefixes, deepest first."""
     deadline = time.perf_counter() + (60.0 if time_limit is None else time_limit)
-    prefixes = _prefixes(tree, best.n_states)[::-1]
+    prefixes = [finished, *_prefixes(tree, best.n_states)[::-1]]
     for done, state in enumerate(prefixes):
         problem = CoreProblem(state.hyp, tree.kind, tree.inputs, tree.outputs)
         share = (deadline - time.perf_counter()) / (len(prefixes) - done)
