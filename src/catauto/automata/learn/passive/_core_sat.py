@@ -29,6 +29,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+from functools import cached_property
 
 import numpy as np
 
@@ -96,11 +97,15 @@ class CoreProblem:
                     order.append(v)
         fixed_set = set(self.fixed)
         self.nodes = self.fixed + [v for v in order if v not in fixed_set]
-        self.domain = {
+        self._root: dict[int, int] = {}  # the root's colour variables in the last encoding
+
+    @cached_property
+    def domain(self) -> dict[int, list[int]]:
+        # computed when first needed: a walk per node and fixed colour
+        return {
             v: [i for i, q in enumerate(self.fixed) if self._agree(q, v)]
             for v in self.nodes[self.r :]
         }
-        self._root: dict[int, int] = {}  # the root's colour variables in the last encoding
 
     def _agree(self, q: int, v: int) -> bool:
         """Whether ``v``'s tree agrees with the hypothesis from red state ``q`` wherever

@@ -352,16 +352,20 @@ def edsm(
 # -- DFASAT: SAT on greedy prefixes -------------------------------------------------------
 
 
-# The largest encoding the SAT finish builds (about 1 GB of Python lists at this size).
+# The largest encoding the SAT finish builds (about 1 GB of Python lists at this size),
+# and how many greedy prefixes it tries (greedy EDSM's mistakes come early, and each
+# prefix is a copy of the hypothesis).
 _MAX_CLAUSES = 6_000_000
+_MAX_PREFIXES = 24
 
 
 def _prefixes(tree: PrefixTree, bound: int) -> list[Edsm]:
-    """Greedy EDSM's hypotheses before each merge, while the red core has fewer than
-    ``bound`` states (a core of ``bound`` leaves no room below it)."""
+    """Greedy EDSM's hypotheses before each of its first ``_MAX_PREFIXES`` merges, while
+    the red core has fewer than ``bound`` states (a core of ``bound`` leaves no room
+    below it)."""
     state = Edsm(Hypothesis(tree))
-    out = []
-    while (step := state.decide()) is not None:
+    out: list[Edsm] = []
+    while len(out) < _MAX_PREFIXES and (step := state.decide()) is not None:
         if step[0] == "promote":
             if len(state.hyp.red) + 1 >= bound:
                 return out
@@ -388,6 +392,8 @@ def _sat_finish(
     prefixes = [finished, *_prefixes(tree, best.n_states)[::-1]]
     for done, state in enumerate(prefixes):
         problem = CoreProblem(state.hyp, tree.kind, tree.inputs, tree.outputs)
+        if 2 * (len(problem.nodes) - 1) * problem.r > _MAX_CLAUSES:
+            continue  # at least K = r clauses per edge: too big before the domains
         share = (deadline - time.perf_counter()) / (len(prefixes) - done)
         stop = time.perf_counter() + share
         for K in range(problem.r, best.n_states):
