@@ -263,3 +263,14 @@ def test_time_limit_zero_returns_edsm_machine():
     r = smallest(inst.train, time_limit=0, progress=False)
     assert not r.proved_minimal and r.steps == []
     assert r.machine.n_states == r.upper_bound
+
+
+def test_an_encoding_too_large_stops_the_search(monkeypatch, capsys):
+    from catauto.automata.learn.passive import sat
+
+    inst = abbadingo_instance(16, 160, seed=0)
+    monkeypatch.setattr(sat, "MAX_CLAUSES", 1000)
+    r = smallest(inst.train)
+    assert not r.proved_minimal and r.steps == []
+    assert r.machine.n_states == r.upper_bound and len(inst.train.misses(r.machine)) == 0
+    assert "would have over 1,000 clauses" in capsys.readouterr().err

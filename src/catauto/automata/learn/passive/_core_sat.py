@@ -36,7 +36,10 @@ import numpy as np
 from catauto.automata.learn.passive._merge import Hypothesis
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
 
-__all__ = ["CoreProblem", "solve"]
+__all__ = ["MAX_CLAUSES", "CoreProblem", "solve"]
+
+# The largest encoding built (about 150 bytes a clause as Python lists: about 1 GB).
+MAX_CLAUSES = 6_000_000
 
 
 def solve(clauses: list, deadline: float | None) -> tuple[bool | None, list]:

@@ -28,7 +28,8 @@ first satisfiable ``k`` (a proof of minimality: every smaller ``k`` was unsatisf
 or below the size of EDSM's machine, which is computed first as the upper bound and
 the fallback: when EDSM already meets the clique bound, or every ``k`` below its size is
 unsatisfiable, EDSM's machine is the answer. ``time_limit`` bounds the whole search; if
-it runs out, the best machine found so far is returned with ``proved_minimal=False``.
+it runs out, or the next encoding would have more than ``MAX_CLAUSES`` clauses (about
+1 GB), the best machine found so far is returned with ``proved_minimal=False``.
 
 The solver is Glucose 4 from PySAT (``python-sat``; it can be interrupted at the time
 limit, its CaDiCaL cannot), imported when ``smallest`` runs so that
@@ -49,7 +50,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from catauto.automata.learn.passive._core_sat import CoreProblem, solve
+from catauto.automata.learn.passive._core_sat import MAX_CLAUSES, CoreProblem, solve
 from catauto.automata.learn.passive._merge import Hypothesis
 from catauto.automata.learn.passive.apta import distinct_prefixes, prefix_tree
 from catauto.automata.learn.passive.state_merging import _verify, edsm
@@ -134,6 +135,10 @@ def smallest(
         if deadline is not None and time.perf_counter() >= deadline:
             timed_out = True  # before building an encoding that could not be solved
             say(f"k={k}: time limit reached")
+            break
+        if problem.edge_clauses(k) > MAX_CLAUSES:
+            timed_out = True  # as good as out of time: the encoding would not fit
+            say(f"k={k}: the encoding would have over {MAX_CLAUSES:,} clauses; stopped")
             break
         t0 = time.perf_counter()
         n_vars, clauses = problem.encode(k)

@@ -68,7 +68,7 @@ from bisect import insort
 
 import numpy as np
 
-from catauto.automata.learn.passive._core_sat import CoreProblem, solve
+from catauto.automata.learn.passive._core_sat import MAX_CLAUSES, CoreProblem, solve
 from catauto.automata.learn.passive._merge import Edsm, Hypothesis
 from catauto.automata.learn.passive.apta import PrefixTree, prefix_tree
 from catauto.automata.machine import DFA, Machine, Mealy, Moore
@@ -352,10 +352,8 @@ def edsm(
 # -- DFASAT: SAT on greedy prefixes -------------------------------------------------------
 
 
-# The largest encoding the SAT finish builds (about 1 GB of Python lists at this size),
-# and how many greedy prefixes it tries (greedy EDSM's mistakes come early, and each
-# prefix is a copy of the hypothesis).
-_MAX_CLAUSES = 6_000_000
+# How many greedy prefixes the SAT finish tries (greedy EDSM's mistakes come early, and
+# each prefix is a copy of the hypothesis).
 _MAX_PREFIXES = 24
 
 
@@ -392,12 +390,12 @@ def _sat_finish(
     prefixes = [finished, *_prefixes(tree, best.n_states)[::-1]]
     for done, state in enumerate(prefixes):
         problem = CoreProblem(state.hyp, tree.kind, tree.inputs, tree.outputs)
-        if 2 * (len(problem.nodes) - 1) * problem.r > _MAX_CLAUSES:
+        if 2 * (len(problem.nodes) - 1) * problem.r > MAX_CLAUSES:
             continue  # at least K = r clauses per edge: too big before the domains
         share = (deadline - time.perf_counter()) / (len(prefixes) - done)
         stop = time.perf_counter() + share
         for K in range(problem.r, best.n_states):
-            if problem.edge_clauses(K) > _MAX_CLAUSES:
+            if problem.edge_clauses(K) > MAX_CLAUSES:
                 break  # would not fit in memory (about 150 bytes a clause)
             progress.note = f" (sat: prefix {done + 1}/{len(prefixes)}, K={K})"
             progress(state.hyp)
