@@ -45,7 +45,7 @@ def test_mealy_finish_is_a_smallest_consistent_machine(seed, n):
 
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 2**16))
-def test_moore_finish_is_consistent_and_no_larger(seed):
+def test_moore_finish_is_a_smallest_consistent_machine(seed):
     target = zoo.random_moore(4, 2, 3, seed=seed)
     rng = np.random.default_rng(seed)
     ws = [[target.inputs[a] for a in rng.integers(0, 2, rng.integers(0, 7))] for _ in range(12)]
@@ -53,6 +53,7 @@ def test_moore_finish_is_consistent_and_no_larger(seed):
     m = edsm(data, finish="sat", time_limit=30, progress=False)
     assert m.kind == "moore" and len(data.misses(m)) == 0
     assert m.n_states <= edsm(data, progress=False).n_states
+    assert m.n_states == smallest(data, progress=False).machine.n_states
 
 
 def test_finish_recovers_more_targets_than_greedy():
