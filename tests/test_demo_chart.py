@@ -44,6 +44,14 @@ def test_loss_chart_places_the_checks_linearly(width: int, height: int) -> None:
         (left, bottom + 14),
         (right, bottom + 14),
     ]  # the first and last step under the ends of the x axis
+    at = {
+        t.text: (float(t.get("x", "nan")), float(t.get("y", "nan")))
+        for t in root.iter(f"{SVG}text")
+    }
+    assert at["3"] == (left - 4, top + 9) and at["0.5"] == (left - 4, bottom)  # loss range
+    assert at["training step"] == (round((left + right) / 2), height - 8)
+    assert at["shrinking"] == pytest.approx((mids[0] + 3, top + 10), abs=0.06)
+    assert at["fresh restarts"] == pytest.approx((mids[1] + 3, top + 10), abs=0.06)
     names = [t.text for t in root.iter(f"{SVG}text")]
     assert "shrinking" in names and "fresh restarts" in names
     (title,) = [t for t in root.iter(f"{SVG}text") if "rotate" in (t.get("transform") or "")]

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from catauto.algebra import Leaf, Node
 from catauto.functor import Layer, TreeF
-from catauto.monad import Just, Pure, Roll, free_monad
+from catauto.monad import Just, Pure, Roll, equal, free_monad
 
 
 def free_terms():
@@ -79,3 +80,18 @@ def test_trees_and_justs_are_hashable_values(t) -> None:
 def test_terms_cannot_be_changed_in_place(value, field: str) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         setattr(value, field, 0)
+
+
+@given(
+    a=st.floats(allow_nan=False),
+    b=st.floats(allow_nan=False, allow_infinity=False, min_value=-1e6, max_value=1e6),
+)
+def test_equal_numbers_within_tolerance_only(a: float, b: float) -> None:
+    """``equal`` on floats: reflexive (inf too), symmetric, and false for numbers
+    further apart than any tolerance, as Python floats or as numpy arrays."""
+    assert equal(a, a) and equal(np.array([a]), np.array([a]))
+    assert equal(a, b) == equal(b, a)
+    far = abs(a - b) > 1e-3 * max(1.0, abs(b))
+    if far:
+        assert not equal(a, b) and not equal(np.array([a]), np.array([b]))
+    assert equal(b, b + 1e-12) and not equal(b, b + 1.0 + abs(b))
