@@ -1,12 +1,14 @@
-"""SAT on what state merging left: the red core's colours fixed, the rest to colour.
+"""The SAT encoding of "a machine with ``K`` states that agrees with this hypothesis",
+with some nodes' colours fixed; ``smallest`` and ``edsm``'s ``finish="sat"`` use it.
 
 DFASAT's step (Heule & Verwer, *Software model synthesis using satisfiability solvers*,
 2013): after some greedy merges, the hypothesis is a red core (the states so far) with
-trees hanging off it. Is there a machine with ``K`` states that extends it? Red state
-``i`` gets colour ``i``; every other node ``v`` gets one of the colours in its domain: a
-red colour ``i`` only when ``v``'s tree agrees with what the hypothesis says after red
-state ``i`` (a read-only walk of both, so a colour no completion could give is never
-offered), any colour ``≥ r`` (a new state) otherwise. Variables: ``x[v, c]`` (node
+trees hanging off it. Is there a machine with ``K`` states that extends it? Fixed node
+``i`` (a red state here; for ``smallest``, the raw prefix tree with a clique of
+pairwise-distinguishable prefixes fixed) gets colour ``i``; every other node ``v`` gets
+one of the colours in its domain: a fixed colour ``i`` only when ``v``'s tree agrees with
+what the hypothesis says after fixed node ``i`` (a read-only walk of both, so a colour no
+machine could give is never offered), any colour ``≥ r`` (a new state) otherwise. Variables: ``x[v, c]`` (node
 ``v`` has colour ``c``), ``y[a, i, j]`` (the machine goes ``i -a-> j``), ``l[i, b]``
 (state ``i`` outputs ``b``: DFA/Moore) or ``o[i, a, b]`` (Mealy edge outputs). Clauses:
 
@@ -17,7 +19,8 @@ offered), any colour ``≥ r`` (a new state) otherwise. Variables: ``x[v, c]`` (
 - a labelled node: ``x[v, i] → l[i, b]``; a Mealy edge: ``x[p, i] → o[i, a, b]``;
 - the new colours are interchangeable, so they are numbered in the order the nodes
   (breadth first) first use them ("value precedence": colour ``j + 1`` appears only after
-  colour ``j``), which leaves one numbering per machine.
+  colour ``j``), which leaves one numbering per machine; or, with ``bfs_apart``, by
+  Ulyantsev et al.'s BFS predicates.
 
 "At most one colour per node" is left out, as Heule & Verwer do: a model that gives a
 node two colours still defines a machine (the ``y`` and outputs) that agrees with every
