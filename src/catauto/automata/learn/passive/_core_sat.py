@@ -8,9 +8,11 @@ trees hanging off it. Is there a machine with ``K`` states that extends it? Fixe
 pairwise-distinguishable prefixes fixed) gets colour ``i``; every other node ``v`` gets
 one of the colours in its domain: a fixed colour ``i`` only when ``v``'s tree agrees with
 what the hypothesis says after fixed node ``i`` (a read-only walk of both, so a colour no
-machine could give is never offered), any colour ``≥ r`` (a new state) otherwise. Variables: ``x[v, c]`` (node
-``v`` has colour ``c``), ``y[a, i, j]`` (the machine goes ``i -a-> j``), ``l[i, b]``
-(state ``i`` outputs ``b``: DFA/Moore) or ``o[i, a, b]`` (Mealy edge outputs). Clauses:
+machine could give is never offered), any colour ``≥ r`` (a new state) otherwise.
+
+Variables: ``x[v, c]`` (node ``v`` has colour ``c``), ``y[a, i, j]`` (the machine goes
+``i -a-> j``), ``l[i, b]`` (state ``i`` outputs ``b``: DFA/Moore) or ``o[i, a, b]``
+(Mealy edge outputs). Clauses:
 
 - each node has a colour in its domain; each ``(i, a)`` exactly one successor, each state
   (or edge) at most one output;
